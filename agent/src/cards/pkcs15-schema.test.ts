@@ -79,6 +79,16 @@ describe("exact encodings of the standard's tagging", () => {
     expect(hex(odf[2]!.authObjects!.path!.efidOrPath)).toBe("5003");
   });
 
+  test("Path with an AID only, as the CPS3 PrKDF references its keys (`e828bd080f8025000001ff0010::`)", () => {
+    const path = new Path({ path: new Uint8Array(), aid: bytes("e828bd080f8025000001ff0010") });
+    expect(hex(encodeDer(path))).toBe("3011" + "0400" + "4f0de828bd080f8025000001ff0010");
+    const back = decodeDer(encodeDer(path), Path);
+    expect(back.efidOrPath.byteLength).toBe(0);
+    expect(hex(back.aid!.value)).toBe("e828bd080f8025000001ff0010");
+    const withIndex = decodeDer(bytes("300d" + "04023f00" + "020100" + "800200ff" + "4f00"), Path);
+    expect([withIndex.index, withIndex.length, withIndex.aid?.value.byteLength]).toEqual([0, 255, 0]);
+  });
+
   test("ObjectValue direct [0] is explicit", () => {
     const value = new ObjectValue({ direct: buf("0403010203") });
     expect(hex(encodeDer(value))).toBe("a0050403010203");

@@ -137,10 +137,46 @@ function toBuffer(data: Uint8Array | ArrayBuffer): ArrayBuffer {
 // ----------------------------------------------------------------------------------------------------------
 // Path, values, identifiers
 
+const APPLICATION = 2; // asn1js tag class of [APPLICATION n]
+
+/** The parts of an asn1js block DIRRecord reads (from either asn1js copy). */
+interface TaggedBlock {
+  idBlock: { tagClass: number; tagNumber: number; isConstructed: boolean };
+  valueBlock: { value?: TaggedBlock[]; valueHexView?: Uint8Array };
+  toBER(): ArrayBuffer;
+}
+
 /**
- * `Path ::= SEQUENCE { efidOrPath OCTET STRING, index INTEGER OPTIONAL, length [0] INTEGER OPTIONAL }`.
- * `efidOrPath`: an absolute path starting 3F00, a path relative to the application DF, or a bare FID. Later
- * extensions (OpenSC's `aid [APPLICATION 15]`) are trailing elements and are ignored when decoding.
+ * `[APPLICATION 15] OCTET STRING` (tag 4F, an AID). asn1-schema only knows context tags, so this value converts
+ * itself with asn1js (duck-typed, see ASN1JS_COPIES).
+ */
+export class ApplicationIdentifier {
+  value: ArrayBuffer = new ArrayBuffer(0);
+  constructor(value?: Uint8Array) {
+    if (value) this.value = toBuffer(value);
+  }
+  toASN(): asn1js.Primitive {
+    return new asn1js.Primitive({ idBlock: { tagClass: APPLICATION, tagNumber: 15 }, valueHex: this.value });
+  }
+  fromASN(asn: unknown): this {
+    const block = asn as TaggedBlock;
+    if (block.idBlock?.tagClass !== APPLICATION || block.idBlock.tagNumber !== 15) {
+      throw new Error("expected an [APPLICATION 15] AID (tag 4F)");
+    }
+    this.value = toBuffer(new Uint8Array(block.valueBlock.valueHexView ?? new Uint8Array()));
+    return this;
+  }
+  toSchema(name: string): asn1js.Primitive {
+    return new asn1js.Primitive({ name, idBlock: { tagClass: APPLICATION, tagNumber: 15 } });
+  }
+}
+
+/**
+ * `Path ::= SEQUENCE { efidOrPath OCTET STRING, index INTEGER OPTIONAL, length [0] INTEGER OPTIONAL, aid
+ * [APPLICATION 15] OCTET STRING OPTIONAL }`. `efidOrPath`: an absolute path starting 3F00, a path relative to
+ * the application DF, or a bare FID. `aid` (ISO 7816-15 multi-application extension, printed by OpenSC as
+ * `<aid>::<path>`) names the application holding the object: the CPS3 PrKDF gives its keys the path
+ * `E828BD080F8025000001FF0010::`, i.e. an empty efidOrPath plus the IAS AID (cps-card.md §2.3).
  */
 @AsnType({ type: AsnTypeTypes.Sequence })
 export class Path {
@@ -150,11 +186,14 @@ export class Path {
   index?: number;
   @AsnProp({ type: AsnPropTypes.Integer, context: 0, implicit: true, optional: true })
   length?: number;
+  @AsnProp({ type: ApplicationIdentifier, optional: true })
+  aid?: ApplicationIdentifier;
 
-  constructor(params: { path?: Uint8Array; index?: number; length?: number } = {}) {
+  constructor(params: { path?: Uint8Array; index?: number; length?: number; aid?: Uint8Array } = {}) {
     if (params.path) this.efidOrPath = toBuffer(params.path);
     if (params.index !== undefined) this.index = params.index;
     if (params.length !== undefined) this.length = params.length;
+    if (params.aid) this.aid = new ApplicationIdentifier(params.aid);
   }
 }
 
@@ -724,15 +763,6 @@ export class DDO {
 
 /** `pkcs15 OBJECT IDENTIFIER ::= { iso(1) member-body(2) us(840) rsadsi(113549) pkcs(1) pkcs-15(15) }`. */
 export const PKCS15_OID = "1.2.840.113549.1.15";
-
-const APPLICATION = 2; // asn1js tag class of [APPLICATION n]
-
-/** The parts of an asn1js block DIRRecord reads (from either asn1js copy). */
-interface TaggedBlock {
-  idBlock: { tagClass: number; tagNumber: number; isConstructed: boolean };
-  valueBlock: { value?: TaggedBlock[]; valueHexView?: Uint8Array };
-  toBER(): ArrayBuffer;
-}
 
 /**
  * `DIRRecord ::= [APPLICATION 1] SEQUENCE { aid [APPLICATION 15] OCTET STRING, label [APPLICATION 16] UTF8String
