@@ -598,7 +598,10 @@ export function isErrorCode(x: unknown): x is ErrorCode {
 }
 
 /** Details carried next to a code on the wire. Never holds a PIN, an OTP or a national identifier. */
-export type ErrorDetails = Record<string, string | number | boolean | null | undefined | Record<string, unknown>>;
+export type ErrorDetails = Record<
+  string,
+  string | number | boolean | null | undefined | Record<string, unknown> | readonly unknown[]
+>;
 
 /**
  * The one error class both sides throw. `code` is stable; `message` is a developer message (English);
