@@ -1,0 +1,348 @@
+/**
+ * One reader as the card layer uses it: the SHARED connection to the card currently in it, and a FIFO lock held
+ * across every APDU sequence ("transaction").
+ *
+ * `smartcard` 3.7.0 has no SCardBeginTransaction (see pcsc/smartcard-binding.ts), so the lock only serialises
+ * this process; other middleware sharing the card (Cryptolib, SESAM-Vitale software) may change the card's
+ * selection between our sequences, which is why every driver operation re-selects its application first
+ * (design.md "card access"; cps-card.md §7.3).
+ *
+ * Guarantees:
+ *  - a card pulled during a sequence fails it with ERR_CARD_REMOVED at once (the pending transmit is raced
+ *    against the removal event) and the lock is released; waiters queued for that card get ERR_CARD_REMOVED;
+ *  - a card that stops answering fails with ERR_CARD_MUTE after `apduTimeoutMs`, never a hang;
+ *  - another application resetting the card (SCARD_W_RESET_CARD) → reconnect and run the sequence once more,
+ *    unless a PIN was already sent in it;
+ *  - `wait: false` → ERR_ACTION_PENDING instead of queuing; an aborted `signal` leaves the queue.
+ */
+import { BridgeError, isBridgeError } from "@cps-bridge/protocol/errors";
+import type { Logger } from "../log";
+import {
+  type CommandApdu,
+  type ExchangeObserver,
+  type ExchangeRecord,
+  exchange,
+  exchangeChained,
+  type ResponseApdu,
+  swHex,
+} from "./apdu";
+import type { PcscCard } from "./binding";
+import { SCARD, scardCode, toBridgeError } from "./errors";
+import type { PcscSupervisor } from "./supervisor";
+
+export interface Transaction {
+  readonly reader: string;
+  /** Sends one command; 61xx / 6Cxx already handled (pcsc/apdu.ts). */
+  send(apdu: CommandApdu): Promise<ResponseApdu>;
+  /** Command chaining in blocks of `blockSize` bytes. */
+  sendChained(apdu: CommandApdu, blockSize: number): Promise<ResponseApdu>;
+  /** Raw exchanges so far in this transaction (GET RESPONSE included). */
+  readonly apduCount: number;
+}
+
+export interface TransactionOptions {
+  /** false: ERR_ACTION_PENDING when another sequence holds the reader. Default true. */
+  wait?: boolean;
+  signal?: AbortSignal;
+  /** For logs. */
+  label?: string;
+}
+
+export interface ReaderSessionOptions {
+  logger: Logger;
+  /** Per raw exchange; default 20 s (an RSA-2048 operation takes well under 2 s on a CPx). */
+  apduTimeoutMs?: number;
+  /** How long to wait for pcscd to confirm a removal after an ambiguous transmit failure. */
+  removalConfirmMs?: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class ReaderSession {
+  private card: PcscCard | undefined;
+  private connecting: Promise<PcscCard> | undefined;
+  /** Bumped on every insertion and removal; a sequence started for one card never runs on another. */
+  private generation = 0;
+  private present = false;
+  private atr: Uint8Array | null = null;
+  private busy = false;
+  private readonly queue: Waiter[] = [];
+  /** Rejects the in-flight transmit when the card leaves. */
+  private removal: { promise: Promise<never>; reject: (e: unknown) => void } | undefined;
+  private readonly observers = new Set<ExchangeObserver>();
+  private readonly log: Logger;
+  private readonly apduTimeoutMs: number;
+  private readonly removalConfirmMs: number;
+
+  constructor(
+    readonly name: string,
+    private readonly supervisor: PcscSupervisor,
+    options: ReaderSessionOptions,
+  ) {
+    this.log = options.logger.child({ reader: name });
+    this.apduTimeoutMs = options.apduTimeoutMs ?? 20_000;
+    this.removalConfirmMs = options.removalConfirmMs ?? 800;
+  }
+
+  get cardGeneration(): number {
+    return this.generation;
+  }
+  get cardPresent(): boolean {
+    return this.present;
+  }
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  /** Observe every raw exchange on this reader (APDU counts, the benchmark's recording). */
+  observe(observer: ExchangeObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  cardInserted(atr: Uint8Array | null): void {
+    this.dropCard("inserted");
+    this.present = true;
+    this.atr = atr;
+  }
+
+  cardRemoved(): void {
+    this.dropCard("removed");
+    this.present = false;
+    this.atr = null;
+  }
+
+  /** Reader gone or service lost: same as a removal, and nothing may wait any more. */
+  close(): void {
+    this.cardRemoved();
+    for (const w of this.queue.splice(0)) w.reject(new BridgeError("ERR_CARD_REMOVED", "reader went away"));
+  }
+
+  private dropCard(why: string): void {
+    this.generation++;
+    const card = this.card;
+    this.card = undefined;
+    this.connecting = undefined;
+    this.removal?.reject(new BridgeError("ERR_CARD_REMOVED", `card ${why} during the operation`));
+    this.removal = undefined;
+    if (card) {
+      try {
+        card.disconnect("leave");
+      } catch {
+        // the handle is already dead with the card
+      }
+    }
+  }
+
+  /** Runs `fn` holding this reader's lock, on the card present when it was called. */
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (!this.present) throw new BridgeError("ERR_NO_CARD", undefined, { reader: this.name });
+    const generation = this.generation;
+    await this.acquire(options);
+    try {
+      if (generation !== this.generation || !this.present) {
+        throw new BridgeError("ERR_CARD_REMOVED", "the card changed while this operation waited", {
+          reader: this.name,
+        });
+      }
+      let resetRetried = false;
+      for (;;) {
+        const tx = this.makeTransaction(generation, options.signal);
+        try {
+          return await fn(tx);
+        } catch (err) {
+          if (!resetRetried && scardCode(err) === SCARD.W_RESET_CARD && !tx.sentSecret) {
+            // Another application reset the card: reconnect, then run the whole sequence again (it starts by
+            // selecting its application, so it does not depend on what the reset cleared).
+            resetRetried = true;
+            this.log.info({ event: "card.reset-by-other", label: options.label }, "card was reset; retrying once");
+            await this.reconnect(generation);
+            continue;
+          }
+          throw await this.mapFailure(err, generation);
+        }
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  private async mapFailure(err: unknown, generation: number): Promise<BridgeError> {
+    if (generation !== this.generation) {
+      return isBridgeError(err, "ERR_CARD_REMOVED")
+        ? err
+        : new BridgeError("ERR_CARD_REMOVED", undefined, { reader: this.name }, { cause: err });
+    }
+    if (this.supervisor.reportFailure(err)) return toBridgeError(err, { reader: this.name, serviceDown: true });
+    const mapped = toBridgeError(err, { reader: this.name, operation: "transmit" });
+    const fromBinding = !isBridgeError(err);
+    if (fromBinding && (mapped.code === "ERR_CARD_COMMUNICATION" || mapped.code === "ERR_PCSC_FAILURE")) {
+      // vpcd and some readers report a pulled card as a transmit failure before pcscd's next poll notices the
+      // removal: ask pcscd for a short while before calling it a communication error.
+      const deadline = performance.now() + this.removalConfirmMs;
+      while (performance.now() < deadline) {
+        if (generation !== this.generation) break;
+        const still = this.supervisor.stillPresent(this.name, this.atr);
+        if (still === false) break;
+        await sleep(50);
+      }
+      if (generation !== this.generation || this.supervisor.stillPresent(this.name, this.atr) === false) {
+        return new BridgeError("ERR_CARD_REMOVED", undefined, { reader: this.name }, { cause: err });
+      }
+    }
+    return mapped;
+  }
+
+  private async reconnect(generation: number): Promise<void> {
+    const card = await this.connect(generation);
+    try {
+      await card.reconnect();
+    } catch (err) {
+      throw toBridgeError(err, { reader: this.name, operation: "reconnect" });
+    }
+  }
+
+  private connect(generation: number): Promise<PcscCard> {
+    if (this.card) return Promise.resolve(this.card);
+    if (!this.connecting) {
+      const attempt = this.openCard(generation);
+      this.connecting = attempt;
+      const clear = () => {
+        if (this.connecting === attempt) this.connecting = undefined;
+      };
+      attempt.then(clear, clear);
+    }
+    return this.connecting;
+  }
+
+  /** SCardConnect SHARED for the card of `generation`. */
+  private async openCard(generation: number): Promise<PcscCard> {
+    let card: PcscCard;
+    try {
+      card = await this.supervisor.context().connect(this.name);
+    } catch (err) {
+      throw toBridgeError(err, { reader: this.name, operation: "connect" });
+    }
+    if (generation !== this.generation) {
+      try {
+        card.disconnect("leave");
+      } catch {}
+      throw new BridgeError("ERR_CARD_REMOVED", undefined, { reader: this.name });
+    }
+    this.card = card;
+    return card;
+  }
+
+  private makeTransaction(generation: number, signal: AbortSignal | undefined): Transaction & { sentSecret: boolean } {
+    let count = 0;
+    const observer: ExchangeObserver = (record: ExchangeRecord) => {
+      count++;
+      this.log.trace(
+        {
+          event: "apdu",
+          header: record.header,
+          lc: record.lc,
+          sw: swHex(record.sw),
+          le: record.responseLength,
+          ms: +record.ms.toFixed(2),
+        },
+        "apdu",
+      );
+      for (const o of this.observers) o(record);
+    };
+    const transport = {
+      transmit: async (command: Uint8Array): Promise<Uint8Array> => {
+        if (signal?.aborted) throw abortError(signal);
+        if (generation !== this.generation || !this.present) {
+          throw new BridgeError("ERR_CARD_REMOVED", undefined, { reader: this.name });
+        }
+        const card = await this.connect(generation);
+        return this.guardedTransmit(card, command);
+      },
+    };
+    const tx = {
+      reader: this.name,
+      sentSecret: false,
+      get apduCount() {
+        return count;
+      },
+      send: (apdu: CommandApdu) => {
+        if (apdu.sensitive) tx.sentSecret = true;
+        return exchange(transport, apdu, observer);
+      },
+      sendChained: (apdu: CommandApdu, blockSize: number) => {
+        if (apdu.sensitive) tx.sentSecret = true;
+        return exchangeChained(transport, apdu, blockSize, observer);
+      },
+    };
+    return tx;
+  }
+
+  /** The transmit, raced against the card's removal and a timeout. */
+  private guardedTransmit(card: PcscCard, command: Uint8Array): Promise<Uint8Array> {
+    if (!this.removal) {
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<never>((_, r) => {
+        reject = r;
+      });
+      promise.catch(() => {});
+      this.removal = { promise, reject };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Leave the stuck handle alone (a synchronous disconnect could block on it); the next operation
+        // connects afresh.
+        if (this.card === card) this.card = undefined;
+        reject(new BridgeError("ERR_CARD_MUTE", `no answer within ${this.apduTimeoutMs} ms`, { reader: this.name }));
+      }, this.apduTimeoutMs);
+    });
+    const sending = card.transmit(command);
+    sending.catch(() => {});
+    return Promise.race([sending, this.removal.promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  // ─────────────────────────────── lock ───────────────────────────────
+
+  private acquire(options: TransactionOptions): Promise<void> {
+    if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
+    if (!this.busy) {
+      this.busy = true;
+      return Promise.resolve();
+    }
+    if (options.wait === false) {
+      return Promise.reject(new BridgeError("ERR_ACTION_PENDING", undefined, { reader: this.name }));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      this.queue.push(waiter);
+      options.signal?.addEventListener(
+        "abort",
+        () => {
+          const i = this.queue.indexOf(waiter);
+          if (i >= 0) {
+            this.queue.splice(i, 1);
+            reject(abortError(options.signal!));
+          }
+        },
+        { once: true },
+      );
+    });
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next.resolve();
+    else this.busy = false;
+  }
+}
+
+function abortError(signal: AbortSignal): BridgeError {
+  const reason = signal.reason;
+  return isBridgeError(reason) ? reason : new BridgeError("ERR_USER_CANCELLED", "operation aborted");
+}
