@@ -142,7 +142,11 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
  * of the nonce string exactly as the portal issued it. A WebCrypto signature/verification is made over these bytes
  * (it hashes them once more); a card is given `signedDigest` instead.
  */
-export async function signedData(origin: string, nonce: string, algorithm: TokenAlgorithm): Promise<Uint8Array> {
+export async function signedData(
+  origin: string,
+  nonce: string,
+  algorithm: TokenAlgorithm,
+): Promise<Uint8Array<ArrayBuffer>> {
   const hash = hashOf(algorithm);
   const [ho, hn] = await Promise.all([
     crypto.subtle.digest(hash, utf8(origin)),
@@ -155,7 +159,11 @@ export async function signedData(origin: string, nonce: string, algorithm: Token
 }
 
 /** The digest the card signs: H(signedData). The card wraps it in a DigestInfo (PKCS#1 v1.5) or PSS-encodes it. */
-export async function signedDigest(origin: string, nonce: string, algorithm: TokenAlgorithm): Promise<Uint8Array> {
+export async function signedDigest(
+  origin: string,
+  nonce: string,
+  algorithm: TokenAlgorithm,
+): Promise<Uint8Array<ArrayBuffer>> {
   const data = await signedData(origin, nonce, algorithm);
   return new Uint8Array(await crypto.subtle.digest(hashOf(algorithm), bufferSource(data)));
 }
@@ -181,7 +189,9 @@ export function buildLoginToken({ certificate, algorithm, signature, agentVersio
 }
 
 /** Decodes the certificate and signature of a token already checked by LoginTokenSchema. */
-export function tokenBytes(token: LoginToken): { certificate: Uint8Array; signature: Uint8Array } | undefined {
+export function tokenBytes(
+  token: LoginToken,
+): { certificate: Uint8Array<ArrayBuffer>; signature: Uint8Array<ArrayBuffer> } | undefined {
   const certificate = base64ToBytes(token.unverifiedCertificate);
   const signature = base64ToBytes(token.signature);
   return certificate && signature ? { certificate, signature } : undefined;
