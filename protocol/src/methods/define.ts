@@ -3,7 +3,7 @@
  * (`methods/<name>.ts`) exports its definition; methods/index.ts is the registry.
  */
 import * as v from "valibot";
-import { isBase64 } from "../base64";
+import { base64ToBytes, isBase64 } from "../base64";
 import type { ErrorCode } from "../errors";
 
 export type AnySchema = v.GenericSchema<unknown, unknown>;
@@ -95,7 +95,7 @@ export function base64Bytes(bytes: number, message: string) {
   return v.pipe(
     v.string(),
     v.length(length, message),
-    v.check((s: string) => isBase64(s), message),
+    v.check((s: string) => base64ToBytes(s)?.length === bytes, message),
   );
 }
 
