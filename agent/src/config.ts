@@ -52,9 +52,11 @@ export interface AgentConfig {
     idleTimeoutMs: number;
     /** A connection that has not authenticated by then is closed (1008), so idle strangers cannot hold slots. */
     authDeadlineMs: number;
-    /** Default deadline of a request (ERR_TIMEOUT); card operations that wait for the user get longer ones. */
-    requestTimeoutMs: number;
-    cardRequestTimeoutMs: number;
+    /**
+     * Each request's deadline (ERR_TIMEOUT) is its method's `timeoutMs` (protocol/src/methods) minus a margin, so
+     * the agent answers before the client gives up; this caps it (tests shorten it).
+     */
+    maxRequestTimeoutMs: number;
     heartbeatMs: number;
     /** A client that does not read its events past this many buffered bytes is disconnected. */
     maxBufferedBytes: number;
@@ -84,8 +86,7 @@ export function defaultConfig(): AgentConfig {
       helloTimeoutMs: HELLO_TIMEOUT_MS,
       idleTimeoutMs: IDLE_TIMEOUT_MS,
       authDeadlineMs: 150_000, // a Firefox pairing page may sit there while the user runs `cps-bridge pair`
-      requestTimeoutMs: 10_000,
-      cardRequestTimeoutMs: 60_000,
+      maxRequestTimeoutMs: 600_000,
       heartbeatMs: HEARTBEAT_INTERVAL_MS, // MV3 service workers die after 30 s of silence (feasibility.md §5)
       maxBufferedBytes: 1024 * 1024,
       refusalLogsPerMinute: 10,
@@ -130,8 +131,7 @@ export const ConfigFileSchema = v.strictObject({
         helloTimeoutMs: Int(100, 600_000),
         idleTimeoutMs: Int(1_000, 3_600_000),
         authDeadlineMs: Int(100, 3_600_000),
-        requestTimeoutMs: Int(100, 600_000),
-        cardRequestTimeoutMs: Int(100, 600_000),
+        maxRequestTimeoutMs: Int(50, 600_000),
         heartbeatMs: Int(50, 29_000),
         maxBufferedBytes: Int(65_536, 256 * 1024 * 1024),
         refusalLogsPerMinute: Int(0, 10_000),

@@ -13,12 +13,12 @@ import { readFileIfExists, writePrivateFileAtomic } from "./secure-file";
 
 export interface AgentKey {
   /** SubjectPublicKeyInfo DER of the P-256 public key. */
-  readonly publicKeySpki: Uint8Array;
+  readonly publicKeySpki: Uint8Array<ArrayBuffer>;
   /** Uncompressed point 04 ‖ X ‖ Y (65 bytes), the WebCrypto "raw" format. */
-  readonly publicKeyRaw: Uint8Array;
+  readonly publicKeyRaw: Uint8Array<ArrayBuffer>;
   readonly createdAt: string;
   /** ECDSA-SHA256 over `data`, P1363 encoding. */
-  sign(data: Uint8Array): Uint8Array;
+  sign(data: Uint8Array): Uint8Array<ArrayBuffer>;
 }
 
 const KeyFileSchema = v.object({

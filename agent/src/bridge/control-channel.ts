@@ -185,7 +185,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
 
 /** Thrown by the client when no agent answers on the control channel. */
 export class AgentNotRunningError extends Error {
-  constructor(readonly cause?: unknown) {
+  constructor(override readonly cause?: unknown) {
     super("Le programme cps-bridge n'est pas démarré (lancez « cps-bridge start »).");
     this.name = "AgentNotRunningError";
   }

@@ -1,0 +1,6 @@
+/** `card.status` (protocol/src/methods/card-status.ts): cached after the first read; queued per reader otherwise. */
+import type { Handler } from "../context";
+import { cardOptions } from "./card-options";
+
+export const cardStatus: Handler<"card.status"> = (params, { services, signal }) =>
+  services.cardService.cardStatus(cardOptions(params, signal));
