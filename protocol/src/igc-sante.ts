@@ -126,22 +126,30 @@ export function normaliseFingerprint(fp: string): string {
   return fp.replace(/[^0-9a-fA-F]/g, "").toLowerCase();
 }
 
-const BY_SHA1 = new Map(IGC_SANTE_CAS.map((c) => [normaliseFingerprint(c.sha1), c]));
-
 /** SHA-1 of the certificate's DER, lower-case hex without separators. */
 export async function sha1Fingerprint(cert: X509Certificate): Promise<string> {
   return bytesToHex(await crypto.subtle.digest("SHA-1", cert.rawData));
 }
 
-/** The production IGC-Santé CA this exact certificate is (by SHA-1 of its DER), or undefined. */
-export async function igcSanteCaOf(cert: X509Certificate): Promise<IgcSanteCa | undefined> {
-  return BY_SHA1.get(await sha1Fingerprint(cert));
+/**
+ * The production IGC-Santé CA this exact certificate is (by SHA-1 of its DER), or undefined.
+ * `table` defaults to IGC_SANTE_CAS (tests pass their own).
+ */
+export async function igcSanteCaOf(
+  cert: X509Certificate,
+  table: readonly IgcSanteCa[] = IGC_SANTE_CAS,
+): Promise<IgcSanteCa | undefined> {
+  const fp = await sha1Fingerprint(cert);
+  return table.find((c) => normaliseFingerprint(c.sha1) === fp);
 }
 
 /** Keeps the certificates that are production IGC-Santé CAs (exact fingerprint match): a portal's trust anchors. */
-export async function selectIgcSanteAnchors(certs: readonly X509Certificate[]): Promise<X509Certificate[]> {
+export async function selectIgcSanteAnchors(
+  certs: readonly X509Certificate[],
+  table: readonly IgcSanteCa[] = IGC_SANTE_CAS,
+): Promise<X509Certificate[]> {
   const out: X509Certificate[] = [];
-  for (const c of certs) if (await igcSanteCaOf(c)) out.push(c);
+  for (const c of certs) if (await igcSanteCaOf(c, table)) out.push(c);
   return out;
 }
 
