@@ -113,7 +113,8 @@ export const ERRORS = {
       "Mettez à jour l'extension et le programme ; si cela persiste, envoyez le rapport de diagnostic au support.",
     en: "A malformed message was received between the extension and the agent.",
     remedyEn: "Update both; if it persists, send the diagnostic report to support.",
-    thrownWhen: "A frame is not JSON, not a valid envelope, or a response/event arrives where a request is expected.",
+    thrownWhen:
+      "A frame is not JSON, not a valid envelope, a response/event arrives where a request is expected, a request other than `hello` comes first, or a result breaks its schema (client side); `details.reason` says which.",
     likelyReason: "A client bug, a foreign client, or a corrupted frame.",
     howToResolve: "Check the client against docs/protocol.md; the agent answers and keeps the connection.",
   }),
@@ -525,7 +526,7 @@ export const ERRORS = {
     en: "This site may not ask for a CPS card login.",
     remedyEn: "Log in from the official portal (https address).",
     thrownWhen:
-      "`login.sign` gets an origin that is not https (http://localhost is accepted in test mode only), has a path, or exceeds 255 characters.",
+      "`login.sign` gets an origin that is not https (http://localhost is accepted in test mode only), has a path, or exceeds 255 characters; or `verifyLoginToken` is given such an origin by the portal server. `details.reason` says which rule.",
     likelyReason: "A page served over http, or a client passing a URL instead of an origin.",
     howToResolve: "Pass the tab's origin, serialised as ASCII (punycode), e.g. `https://trajectoire.sante-ra.fr`.",
   }),
@@ -536,7 +537,8 @@ export const ERRORS = {
     remedyFr: "Rechargez la page de connexion du portail et réessayez.",
     en: "The portal's login request is invalid.",
     remedyEn: "Reload the portal's login page and try again.",
-    thrownWhen: "`login.sign` gets a challenge nonce that is not 44 to 128 base64 characters.",
+    thrownWhen:
+      "`login.sign` (or `verifyLoginToken` on the portal server) gets a challenge nonce that is not 44 to 128 base64 characters.",
     likelyReason: "A portal bug, or a stale login page.",
     howToResolve: "Generate at least 32 random bytes, base64-encoded, per login attempt.",
   }),
@@ -560,7 +562,8 @@ export const ERRORS = {
     remedyFr: "Réessayez la connexion par carte CPS.",
     en: "The login token received is malformed.",
     remedyEn: "Try the CPS card login again.",
-    thrownWhen: "`verifyLoginToken` gets a token whose fields, format or algorithm are not valid.",
+    thrownWhen:
+      "`verifyLoginToken` gets a token whose size, JSON, fields, format (`cps-bridge:1.x`), algorithm or certificate encoding is not valid; `details.reason` says which.",
     likelyReason: "A client bug, or a token of another format version.",
     howToResolve: "Send the token exactly as `login.sign` returned it.",
   }),

@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ERROR_CODES, ERRORS } from "./errors";
+import { renderErrorsDoc } from "./errors-doc";
+
+describe("docs/errors.md", () => {
+  it("is up to date with errors.ts (regenerate: npx tsx protocol/scripts/gen-errors-doc.ts)", () => {
+    const file = readFileSync(fileURLToPath(new URL("../../docs/errors.md", import.meta.url)), "utf8");
+    expect(file).toBe(renderErrorsDoc());
+  });
+
+  it("documents every code with its three parts, French first", () => {
+    const doc = renderErrorsDoc();
+    for (const code of ERROR_CODES) {
+      const section = doc.split(`### ${code}\n`)[1]?.split("\n### ")[0] ?? "";
+      expect(section, code).toContain(ERRORS[code].fr);
+      expect(section.indexOf(ERRORS[code].fr)).toBeLessThan(section.indexOf(ERRORS[code].en));
+      for (const part of ["**Thrown when:**", "**Likely reason:**", "**How to resolve:**"])
+        expect(section, code).toContain(part);
+    }
+  });
+
+  it("fills every field of every code", () => {
+    for (const code of ERROR_CODES) {
+      for (const [k, val] of Object.entries(ERRORS[code])) {
+        if (typeof val === "string") expect(val.trim().length, `${code}.${k}`).toBeGreaterThan(3);
+      }
+    }
+  });
+});
