@@ -1,0 +1,22 @@
+/**
+ * The handler registry: one import per message type (shared/messages.ts). Later issues add
+ * `diagnostics-run.ts`, `otp-*.ts`, `dossiers-*.ts` here.
+ */
+import type { AnyHandler } from "../router";
+import agentReconnect from "./agent-reconnect";
+import loginRequestToken from "./login-request-token";
+import pairingForget from "./pairing-forget";
+import pairingSubmit from "./pairing-submit";
+import pinCancel from "./pin-cancel";
+import pinInfo from "./pin-info";
+import pinSubmit from "./pin-submit";
+
+export const HANDLERS: readonly AnyHandler[] = [
+  agentReconnect,
+  pairingSubmit,
+  pairingForget,
+  pinInfo,
+  pinSubmit,
+  pinCancel,
+  loginRequestToken,
+];

@@ -1,0 +1,126 @@
+/**
+ * The background's composition root. Every listener is registered synchronously when the worker script runs (an
+ * MV3 worker woken by an event must find its listener at once); work that needs settings or IndexedDB waits for
+ * `ready`. Restoring after a worker restart is simply running this again: settings from storage.local, the
+ * pairing from IndexedDB, the last snapshot from storage.session, then a fresh agent connection.
+ */
+import { browser } from "wxt/browser";
+import { resolveLanguage } from "../i18n/index";
+import { DEFAULT_SETTINGS, loadSettings, parseSettings, SETTINGS_KEY, type Settings } from "../shared/settings";
+import { initialState } from "../shared/state";
+import { AgentClient } from "./agent/agent-client";
+import { IndexedDbPairingStore } from "./agent/pairing-store";
+import { browserSocketFactory, type SocketFactory } from "./agent/socket";
+import { type ActionApi, createBadgeUpdater } from "./badge";
+import { HANDLERS } from "./handlers/index";
+import { PinRequests } from "./pin/pin-requests";
+import { Router } from "./router";
+import type { Services } from "./services";
+import { StateStore } from "./state/store";
+import { type PortLike, serveStatePort } from "./state/ui-ports";
+
+/** Wakes the worker once a minute while the agent is away, so the badge turns green without a click. */
+export const RECONNECT_ALARM = "cps-bridge.reconnect";
+
+export interface BackgroundOptions {
+  createSocket?: SocketFactory;
+  indexedDB?: IDBFactory;
+}
+
+/** What the worker exposes on `globalThis.cpsBridge` for Puppeteer and the benchmark (DevTools only). */
+export interface BackgroundHandle {
+  ready: Promise<void>;
+  store: StateStore;
+  client: AgentClient;
+  pins: PinRequests;
+  requestPinAndSign: PinRequests["requestPinAndSign"];
+  /** epoch ms when this worker's script started */
+  workerStart: number;
+}
+
+function browserName(): string {
+  const ua = globalThis.navigator?.userAgent ?? "";
+  if (/Edg\//.test(ua)) return "Edge";
+  if (/Firefox\//.test(ua)) return "Firefox";
+  if (/Chromium\//.test(ua)) return "Chromium";
+  return "Chrome";
+}
+
+export function startBackground(options: BackgroundOptions = {}): BackgroundHandle {
+  const workerStart = Math.round(performance.timeOrigin);
+  let settings: Settings = { ...DEFAULT_SETTINGS };
+  const language = () => resolveLanguage(settings.language, browser.i18n?.getUILanguage?.());
+  const store = new StateStore(initialState(settings.agentPort, language()), browser.storage.session);
+  const ownBaseUrl = browser.runtime.getURL("/");
+  const client = new AgentClient({
+    store,
+    pairings: new IndexedDbPairingStore(options.indexedDB ?? indexedDB),
+    createSocket: options.createSocket ?? browserSocketFactory,
+    port: () => settings.agentPort,
+    ownOrigin: new URL(ownBaseUrl).origin,
+    clientVersion: browser.runtime.getManifest().version,
+    language,
+  });
+  const pins = new PinRequests({
+    client,
+    store,
+    windows: browser.windows,
+    settings: () => settings,
+    pinPageUrl: browser.runtime.getURL("/pin.html"),
+  });
+  const services: Services = {
+    store,
+    client,
+    pins,
+    settings: () => settings,
+    pairingLabel: () => `${browserName()} — ${new Date().toLocaleDateString("fr-FR")}`,
+  };
+  const router = new Router(HANDLERS, services, { id: browser.runtime.id, baseUrl: ownBaseUrl });
+
+  const action = (browser.action ?? (browser as unknown as { browserAction: ActionApi }).browserAction) as ActionApi;
+  const updateBadge = createBadgeUpdater(action);
+  store.subscribe((s) => {
+    updateBadge(s).catch(() => {});
+  });
+
+  const ready = (async () => {
+    settings = await loadSettings();
+    store.setLanguage(language());
+    store.setPort(settings.agentPort);
+    await store.restore().catch(() => false);
+    client.start();
+    await updateBadge(store.get()).catch(() => {});
+    browser.alarms.create(RECONNECT_ALARM, { periodInMinutes: 1 });
+  })();
+
+  // ── listeners, all registered synchronously ──
+  browser.runtime.onMessage.addListener((message: unknown, sender) => {
+    const answer = router.accepts(message) ? ready.then(() => router.dispatch(message, sender)) : undefined;
+    return answer as Promise<unknown> | undefined;
+  });
+  browser.runtime.onConnect.addListener((port) => {
+    serveStatePort(port as unknown as PortLike, store, browser.runtime.id, (w) => {
+      void ready.then(() => client.setWatched(w));
+    });
+  });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === RECONNECT_ALARM) void ready.then(() => client.reconnectNow());
+  });
+  browser.windows.onRemoved.addListener((windowId) => pins.windowRemoved(windowId));
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== "local" || !(SETTINGS_KEY in changes)) return;
+    const before = settings;
+    settings = parseSettings(changes[SETTINGS_KEY]?.newValue);
+    store.setLanguage(language());
+    if (settings.agentPort !== before.agentPort) {
+      store.setPort(settings.agentPort);
+      client.reconnectNow({ force: true });
+    }
+  });
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    // First install: the doctor's next step is pairing, so show it.
+    if (reason === "install") void browser.tabs.create({ url: browser.runtime.getURL("/pair.html") });
+  });
+
+  return { ready, store, client, pins, requestPinAndSign: (req) => pins.requestPinAndSign(req), workerStart };
+}

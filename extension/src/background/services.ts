@@ -1,0 +1,14 @@
+/** What handlers may use: built once in background/main.ts, faked in unit tests. */
+import type { Settings } from "../shared/settings";
+import type { AgentClient } from "./agent/agent-client";
+import type { PinRequests } from "./pin/pin-requests";
+import type { StateStore } from "./state/store";
+
+export interface Services {
+  store: StateStore;
+  client: Pick<AgentClient, "pair" | "forgetPairing" | "reconnectNow" | "call" | "supports">;
+  pins: Pick<PinRequests, "requestPinAndSign" | "info" | "submit" | "cancel">;
+  settings(): Settings;
+  /** Label the agent shows in `cps-bridge pairings` for this browser, e.g. "Chrome (Linux) — 25/11/2026". */
+  pairingLabel(): string;
+}

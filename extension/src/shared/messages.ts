@@ -1,0 +1,45 @@
+/**
+ * The messages extension pages (and, from issue 6, content scripts) send to the background, with their answers.
+ * One entry per message type; each has one handler file in background/handlers/. Room is left for the roadmap's
+ * `diagnostics.*`, `otp.*` and `dossiers.*` messages: add an entry here and a handler file there.
+ *
+ * Every answer is `{ ok: true, ... }` or `{ ok: false, code }` with an ERR_ code of protocol/src/errors.ts, so a UI
+ * always has a French sentence to show.
+ */
+import type { ErrorCode } from "@cps-bridge/protocol/errors";
+import type { LoginToken } from "@cps-bridge/protocol/login-token-format";
+import type { PinRequestInfo, PinSubmitResult } from "../background/pin/pin-requests";
+
+/** Name of the port every UI opens to receive state snapshots (background/state/ui-ports.ts). */
+export const STATE_PORT = "cps-bridge.state";
+
+export type Failure = { ok: false; code: ErrorCode; details?: Record<string, unknown> };
+export type Answer<T extends object = object> = ({ ok: true } & T) | Failure;
+
+export interface MessageMap {
+  /** Popup "Réessayer", pairing page waiting for the agent: connect now instead of after the backoff. */
+  "agent.reconnect": { request: Record<string, never>; answer: Answer };
+  /** Pairing page: the 6-digit code shown by `cps-bridge pair`. */
+  "pairing.submit": { request: { code: string }; answer: Answer };
+  /** Options: forget this browser's pairing. */
+  "pairing.forget": { request: Record<string, never>; answer: Answer };
+  /** PIN window: what to show (origin, holder, tries). */
+  "pin.info": { request: { requestId: string }; answer: Answer<{ info: PinRequestInfo }> };
+  /** PIN window: the PIN, once. */
+  "pin.submit": {
+    request: { requestId: string; pin: string; confirmLastTry?: boolean };
+    answer: Answer<{ result: PinSubmitResult }>;
+  };
+  /** PIN window: "Annuler". */
+  "pin.cancel": { request: { requestId: string }; answer: Answer };
+  /**
+   * Portal login assistant (content script, issue 6): sign this challenge for the sender tab's origin.
+   * The origin is never part of the request: the background reads it from the sender.
+   */
+  "login.requestToken": { request: { challengeNonce: string }; answer: Answer<{ token: LoginToken }> };
+}
+
+export type MessageType = keyof MessageMap;
+export type RequestOf<T extends MessageType> = MessageMap[T]["request"];
+export type AnswerOf<T extends MessageType> = MessageMap[T]["answer"];
+export type Message<T extends MessageType = MessageType> = { type: T } & RequestOf<T>;

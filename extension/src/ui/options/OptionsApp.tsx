@@ -1,0 +1,30 @@
+import { useEffect, useState } from "preact/hooks";
+import { browser } from "wxt/browser";
+import { loadSettings, type Settings, saveSettings } from "../../shared/settings";
+import { send } from "../send";
+import { useExtensionState } from "../use-extension-state";
+import { OptionsPage } from "./OptionsPage";
+
+export function OptionsApp() {
+  const state = useExtensionState();
+  const [settings, setSettings] = useState<Settings>();
+  useEffect(() => {
+    void loadSettings().then(setSettings);
+  }, []);
+  if (state === undefined || settings === undefined) return <main class="page" aria-busy="true" />;
+  return (
+    <OptionsPage
+      state={state}
+      settings={settings}
+      actions={{
+        save: saveSettings,
+        openPairing: () => {
+          void browser.tabs.create({ url: browser.runtime.getURL("/pair.html") });
+        },
+        forgetPairing: async () => {
+          await send("pairing.forget", {});
+        },
+      }}
+    />
+  );
+}
