@@ -6,6 +6,7 @@
 export * from "./auth-transcript";
 export * from "./base64";
 export * from "./capabilities";
+export * from "./card-labels";
 export * from "./certificate-summary";
 export * from "./envelope";
 export * from "./errors";
