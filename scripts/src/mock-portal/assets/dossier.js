@@ -1,0 +1,4 @@
+// Dossier page: "Imprimer".
+(() => {
+  for (const b of document.querySelectorAll(".js-print")) b.addEventListener("click", () => window.print());
+})();
