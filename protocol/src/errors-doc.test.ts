@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, ERRORS } from "./errors";
-import { renderErrorsDoc } from "./errors-doc";
+import { markdownLayoutNormalised, renderErrorsDoc } from "./errors-doc";
 
 describe("docs/errors.md", () => {
   it("is up to date with errors.ts (regenerate: npx tsx protocol/scripts/gen-errors-doc.ts)", () => {
     const file = readFileSync(fileURLToPath(new URL("../../docs/errors.md", import.meta.url)), "utf8");
-    expect(file).toBe(renderErrorsDoc());
+    expect(markdownLayoutNormalised(file)).toBe(markdownLayoutNormalised(renderErrorsDoc()));
   });
 
   it("documents every code with its three parts, French first", () => {

@@ -39,6 +39,23 @@ const GROUPS: { group: ErrorGroup; title: string; intro: string }[] = [
 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
 
+/**
+ * Markdown compared modulo layout: Biome formats the repository's Markdown (pads table cells, `| --- |` separators,
+ * blank lines), so the drift checks compare this normal form.
+ */
+export function markdownLayoutNormalised(md: string): string {
+  return md
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/\s+/g, " ")
+        .replace(/\| ?:?-{3,}:? ?(?=\|)/g, "|---")
+        .trim(),
+    )
+    .filter((line) => line !== "")
+    .join("\n");
+}
+
 export function renderErrorsDoc(): string {
   const out: string[] = [];
   out.push("# cps-bridge error codes");

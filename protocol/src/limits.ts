@@ -26,6 +26,11 @@ export const CLIENT_DEAD_AFTER_MS = 45_000;
 
 /** `hello` must arrive within this delay after the WebSocket opens, else the agent closes (4000). */
 export const HELLO_TIMEOUT_MS = 10_000;
+/**
+ * Default time a connection has to authenticate after opening (close 1008 after it). Long enough for a pairing page
+ * that waits while the user runs `cps-bridge pair`; the agent's configuration may shorten it.
+ */
+export const AUTH_DEADLINE_MS = 150_000;
 /** `auth.prove` must follow its `auth.challenge` within this delay, else the challenge expires (ERR_AUTH_FAILED). */
 export const AUTH_CHALLENGE_TTL_MS = 30_000;
 
