@@ -125,7 +125,7 @@ function png(width: number, height: number, raw: Buffer): Buffer {
 
 export const ICON_SIZES = [16, 32, 48, 96, 128] as const;
 
-const outDir = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "public", "icon");
+const outDir = join(dirname(fileURLToPath(import.meta.url)), "..", "public", "icon");
 mkdirSync(outDir, { recursive: true });
 for (const size of ICON_SIZES) {
   const file = join(outDir, `${size}.png`);

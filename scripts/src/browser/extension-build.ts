@@ -1,0 +1,60 @@
+/**
+ * The built extension the browser loads: `extension/.output/chrome-mv3`, built with `wxt build` when missing or
+ * older than any of its sources. Used by the e2e global setup (once per run) and by `launchBrowser` for
+ * developers who run a script by hand.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BrowserKitError } from "./chromium";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const EXTENSION_DIR = join(REPO_ROOT, "extension");
+export const CHROME_BUILD_DIR = join(EXTENSION_DIR, ".output", "chrome-mv3");
+
+/** Inputs of the build: a newer file here means the build is stale. */
+const SOURCES = ["src", "public", "wxt.config.ts", "package.json", "tsconfig.json"];
+/** The protocol package is bundled into the extension too. */
+const PROTOCOL_SRC = join(REPO_ROOT, "protocol", "src");
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** Why the build must be redone, or undefined when it is up to date. */
+export function buildStaleness(buildDir = CHROME_BUILD_DIR): string | undefined {
+  const manifest = join(buildDir, "manifest.json");
+  if (!existsSync(manifest)) return "not built";
+  const built = statSync(manifest).mtimeMs;
+  const inputs = [...SOURCES.map((s) => join(EXTENSION_DIR, s)), PROTOCOL_SRC];
+  const newer = inputs.find((p) => newestMtime(p) > built);
+  return newer ? `${newer} is newer than the build` : undefined;
+}
+
+/** Builds the Chrome MV3 extension when needed; returns its directory. */
+export function ensureExtensionBuilt({ force = false, log = (_: string) => {} } = {}): string {
+  const why = force ? "forced" : buildStaleness();
+  if (why === undefined) return CHROME_BUILD_DIR;
+  log(`building the extension (${why})…`);
+  const r = spawnSync("npx", ["wxt", "build"], {
+    cwd: EXTENSION_DIR,
+    encoding: "utf8",
+    env: { ...process.env, CI: "1" },
+  });
+  if (r.status !== 0 || !existsSync(join(CHROME_BUILD_DIR, "manifest.json"))) {
+    throw new BrowserKitError(
+      `wxt build failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(-2000)}`,
+      "run `npx wxt build` in extension/ and fix the error",
+    );
+  }
+  return CHROME_BUILD_DIR;
+}
