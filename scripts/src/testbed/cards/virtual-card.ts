@@ -52,6 +52,22 @@ export interface CardOptions {
   notBefore?: Date;
   notAfter?: Date;
   corrupt?: CardCorruption;
+  /** 10-digit card serial (EF.SN.ICC after the issuer prefix, TokenInfo label); default: random. */
+  serial?: string;
+}
+
+/** What a virtual card holds, for tests to compare with what a driver read (never the private keys). */
+export interface CardInfo {
+  /** 10-digit serial, as in EF.SN.ICC and the TokenInfo label. */
+  serial: string;
+  holder: Required<HolderOptions>;
+  kind: "CPS" | "CPF" | "CPE" | "CPA";
+  /** TokenInfo label, e.g. `CPS3v3-2900995266`. */
+  tokenLabel: string;
+  /** DER of the certificates on the card. */
+  certificates: { authentication?: Uint8Array; signature?: Uint8Array; technical?: Uint8Array };
+  /** P2 of VERIFY (from the card's AODF). */
+  pinReference?: number;
 }
 
 export interface VirtualCard {
@@ -67,4 +83,11 @@ export interface VirtualCard {
   /** PIN tries left now (for the API's `setTriesLeft` and for tests); `undefined` for cards without a PIN. */
   triesLeft?(): number | undefined;
   setTriesLeft?(n: number): void;
+  /** Holder, serial and certificates of a CPx card (absent on Vitale, bank, unknown… cards). */
+  readonly info?: CardInfo;
+  /**
+   * CPS4 only: puts the ChipDoc applet in the state where its commands answer 6985 until the ANS recovery
+   * sequence (SELECT IDS on ch.1, SELECT CPS2ter on ch.0, SELECT ChipDoc on ch.1) is sent (cps-card.md §2.1).
+   */
+  simulateChannelDesync?(): void;
 }
