@@ -90,6 +90,13 @@ export class PairingWindow {
     this.close("cancelled");
   }
 
+  /** Cancels the open window only if it is the one with this code (a later window is left alone). */
+  cancelIfCode(code: string): void {
+    const w = this.current;
+    if (w && w.code.length === code.length && timingSafeEqual(w.code, Buffer.from(code, "ascii")))
+      this.close("cancelled");
+  }
+
   /**
    * Checks a submitted code. Resolves nothing on success (the caller then stores the pairing and calls
    * `completed`); throws ERR_PAIRING_WINDOW_CLOSED, ERR_PAIRING_CODE_WRONG (`details.attemptsLeft`) or

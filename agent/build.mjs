@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Builds the shipped agent: one CommonJS file agent/dist/cps-bridge.cjs plus the smartcard N-API addon copied next
+// to it (esbuild `--loader:.node=copy`, shared/research/feasibility.md §6). The result runs with `node
+// cps-bridge.cjs …` from a directory with no node_modules. Run: `npm run build -w agent`.
+import { chmodSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outdir = join(here, "dist");
+
+/**
+ * cli/main.ts ends with a top-level `await main()`, which esbuild cannot emit as CommonJS. main() never throws (it
+ * sets process.exitCode), so in the bundle the call is made without awaiting the result. Remove this plugin once
+ * main.ts calls `void main()` itself.
+ */
+const noTopLevelAwaitInMain = {
+  name: "no-top-level-await-in-main",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cli[\\/]main\.ts$/ }, async (args) => {
+      const { readFile } = await import("node:fs/promises");
+      const text = await readFile(args.path, "utf8");
+      return { contents: text.replace(/\bawait main\(\);/g, "void main();"), loader: "ts" };
+    });
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { "cps-bridge": join(here, "src/cli/main.ts") },
+  outdir,
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  loader: { ".node": "copy" },
+  // `import.meta.url` is not defined in CommonJS; a few dependencies test for it, none need it in the bundle.
+  define: { "import.meta.url": "__cps_bridge_import_meta_url" },
+  banner: {
+    js: "#!/usr/bin/env node\nconst __cps_bridge_import_meta_url = require('url').pathToFileURL(__filename).href;",
+  },
+  sourcemap: false,
+  legalComments: "linked",
+  logLevel: "warning",
+  metafile: true,
+  plugins: [noTopLevelAwaitInMain],
+});
+chmodSync(join(outdir, "cps-bridge.cjs"), 0o755);
+const files = readdirSync(outdir);
+if (!files.some((f) => f.endsWith(".node"))) {
+  throw new Error("the smartcard addon was not copied next to the bundle (is the PC/SC binding imported?)");
+}
+const bytes = Object.values(result.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
+process.stdout.write(`agent bundle: ${files.join(", ")} (${Math.round(bytes / 1024)} KiB)\n`);

@@ -1,0 +1,190 @@
+/**
+ * The agent process, in order: per-user directories → one-agent lock → agent key and pairings → card service →
+ * WebSocket bridge on 127.0.0.1 → control channel for the CLI → state file for `cps-bridge status`. `stop()` undoes
+ * it in reverse (sockets closed with 1001, card service stopped, lock released); a failure half-way undoes what was
+ * done. Used by `cps-bridge start` and by tests that need a whole agent in-process.
+ */
+import { rmSync } from "node:fs";
+import { BridgeError } from "@cps-bridge/protocol/errors";
+import type { Logger } from "pino";
+import type { CardService } from "../card-service";
+import type { AgentConfig } from "../config";
+import { acquireInstanceLock, type InstanceLock } from "../instance-lock";
+import { type AgentPaths, ensureAgentDirs } from "../paths";
+import { loadOrCreateAgentKey } from "./agent-key";
+import { type ControlServer, startControlServer } from "./control-channel";
+import { type Pairing, PairingStore } from "./pairing-store";
+import { formatPairingCode } from "./pairing-window";
+import { writePrivateFileAtomic } from "./secure-file";
+import { BridgeServer } from "./server";
+
+export interface AgentStatus {
+  running: true;
+  pid: number;
+  port: number;
+  testMode: boolean;
+  agentVersion: string;
+  startedAt: string;
+  pairings: number;
+  connections: number;
+  authenticatedConnections: number;
+  pcsc: string;
+  pairingWindowOpen: boolean;
+}
+
+/** What the agent publishes in its state file (0600) for `cps-bridge status` when the control channel is silent. */
+export interface AgentStateFile {
+  pid: number;
+  port: number;
+  testMode: boolean;
+  agentVersion: string;
+  startedAt: string;
+}
+
+export interface RunningAgent {
+  readonly port: number;
+  readonly server: BridgeServer;
+  status(): AgentStatus;
+  /** Resolves when the agent has stopped (by `stop()`, the control channel's `stop`, or a signal handler). */
+  readonly stopped: Promise<void>;
+  stop(reason?: string): Promise<void>;
+}
+
+export interface StartAgentOptions {
+  paths: AgentPaths;
+  config: AgentConfig;
+  log: Logger;
+  agentVersion: string;
+  createCardService: () => Promise<CardService> | CardService;
+}
+
+export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
+  const { paths, config, log, agentVersion } = options;
+  ensureAgentDirs(paths);
+  const undo: Array<() => Promise<void> | void> = [];
+  const unwind = async () => {
+    for (const fn of undo.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.error({ err }, "cleanup step failed");
+      }
+    }
+  };
+  const lock: InstanceLock = acquireInstanceLock(paths.lockFile); // AlreadyRunningError: nothing to undo yet
+  undo.push(() => lock.release());
+  try {
+    const agentKey = loadOrCreateAgentKey(paths.agentKeyFile);
+    const pairings = new PairingStore(paths.pairingsFile);
+    const cardService = await options.createCardService();
+    await cardService.start();
+    undo.push(() => cardService.stop());
+    const server = new BridgeServer({ config, cardService, pairings, agentKey, log, agentVersion });
+    let port: number;
+    try {
+      port = await server.start();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
+        throw new BridgeError("ERR_INTERNAL", `Le port ${config.port} est déjà utilisé par un autre programme.`, {
+          port: config.port,
+        });
+      }
+      throw e;
+    }
+    undo.push(() => server.stop());
+    const startedAt = new Date().toISOString();
+
+    let stopRequested: ((reason: string) => void) | undefined;
+    const status = (): AgentStatus => {
+      const s = server.stats();
+      return {
+        running: true,
+        pid: process.pid,
+        port,
+        testMode: config.testMode,
+        agentVersion,
+        startedAt,
+        pairings: pairings.size,
+        connections: s.connections,
+        authenticatedConnections: s.authenticated,
+        pcsc: cardService.pcscState(),
+        pairingWindowOpen: server.services.pairingWindow.isOpen(),
+      };
+    };
+    const control: ControlServer = await startControlServer({
+      endpoint: paths.controlEndpoint,
+      tokenFile: paths.controlTokenFile,
+      log,
+      handlers: {
+        status: async () => ({ result: status() }),
+        "pair.open": async (args, ctx) => {
+          const wait = args.wait !== false;
+          const w = server.openPairingWindow((e) => {
+            if (!wait) return;
+            ctx.send({ event: e.type, ...e });
+            ctx.end();
+          });
+          log.info(
+            { event: "pairing.window.opened", expiresAt: new Date(w.expiresAt).toISOString() },
+            "pairing window opened",
+          );
+          // A CLI that waits and goes away (Ctrl-C) takes its window with it.
+          if (wait) ctx.onClose(() => server.services.pairingWindow.cancelIfCode(w.code));
+          return {
+            result: {
+              code: w.code,
+              formatted: formatPairingCode(w.code),
+              expiresAt: new Date(w.expiresAt).toISOString(),
+            },
+            keepOpen: wait,
+          };
+        },
+        "pair.cancel": async () => {
+          server.services.pairingWindow.cancel();
+          return { result: { cancelled: true } };
+        },
+        "pairings.list": async () => ({ result: pairings.list() satisfies Pairing[] }),
+        "pairings.remove": async (args) => {
+          const id = typeof args.id === "string" ? args.id : "";
+          const removed = server.revokePairing(id);
+          if (!removed) throw new BridgeError("ERR_NOT_PAIRED", `no pairing ${id.slice(0, 64)}`);
+          return { result: { removed } };
+        },
+        stop: async () => {
+          setImmediate(() => stopRequested?.("control channel"));
+          return { result: { stopping: true } };
+        },
+      },
+    });
+    undo.push(() => control.close());
+
+    const state: AgentStateFile = { pid: process.pid, port, testMode: config.testMode, agentVersion, startedAt };
+    writePrivateFileAtomic(paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+    undo.push(() => rmSync(paths.stateFile, { force: true }));
+
+    let stopping: Promise<void> | undefined;
+    let resolveStopped!: () => void;
+    const stopped = new Promise<void>((r) => {
+      resolveStopped = r;
+    });
+    const stop = (reason = "stop") => {
+      if (!stopping) {
+        log.info({ event: "agent.stopping", reason }, "agent stopping");
+        stopping = unwind().then(() => {
+          log.info({ event: "agent.stopped" }, "agent stopped");
+          resolveStopped();
+        });
+      }
+      return stopping;
+    };
+    stopRequested = (reason) => void stop(reason);
+    log.info(
+      { event: "agent.started", port, testMode: config.testMode, agentVersion, pairings: pairings.size },
+      "agent started",
+    );
+    return { port, server, status, stopped, stop };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `cps-bridge start [--port N] [--test-mode] [--test-anchors FILE]`: runs the agent in the foreground (a service
+ * manager — systemd user unit, launchd, Windows task — keeps it running; docs/agent.md). One agent per user (lock
+ * file); listens on 127.0.0.1 only; logs JSON lines to the per-user rotated log file (PIN, OTP and national ids
+ * redacted). SIGTERM / SIGINT (and `stop` on the control channel) stop it cleanly: sockets closed with 1001, card
+ * service stopped, lock released.
+ * Exit codes: 0 stopped cleanly, 1 could not start (port in use, bad config, already running).
+ */
+import type { Command } from "commander";
+import { startAgent } from "../bridge/agent-runtime";
+import { AGENT_VERSION } from "../bridge/agent-version";
+import { EXIT, err, out, parsePort, paths, rootOptions, t } from "../bridge/cli-support";
+import { CardServiceImpl } from "../cards/card-service-impl";
+import { ConfigError, loadConfig } from "../config";
+import { AlreadyRunningError } from "../instance-lock";
+import { createLogger } from "../log";
+import { ensureAgentDirs } from "../paths";
+
+interface StartOptions {
+  port?: number;
+  testMode?: boolean;
+  testAnchors?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command("start")
+    .description("Démarre l'agent (127.0.0.1 uniquement) / starts the agent (127.0.0.1 only)")
+    .option("--port <n>", "port d'écoute (défaut 17777) / listening port (default 17777)", parsePort)
+    .option("--test-mode", "accepte le banc de test (cartes et PKI de test) / accept the test bench PKI and cards")
+    .option(
+      "--test-anchors <file>",
+      "PEM des autorités de test (avec --test-mode) / test anchors PEM (with --test-mode)",
+    )
+    .action(async (opts: StartOptions, command: Command) => {
+      const { lang, logLevel } = rootOptions(command);
+      const p = paths();
+      let config: ReturnType<typeof loadConfig>;
+      try {
+        config = loadConfig(p.configFile, {
+          ...(opts.port !== undefined ? { port: opts.port } : {}),
+          ...(opts.testMode ? { testMode: true } : {}),
+          ...(opts.testAnchors !== undefined ? { testAnchorsFile: opts.testAnchors } : {}),
+        });
+      } catch (e) {
+        err(e instanceof ConfigError ? e.message : String(e));
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      ensureAgentDirs(p);
+      const log = createLogger({ file: { dir: p.logDir }, level: logLevel ?? config.logLevel });
+      let agent: Awaited<ReturnType<typeof startAgent>>;
+      try {
+        agent = await startAgent({
+          paths: p,
+          config,
+          log,
+          agentVersion: AGENT_VERSION,
+          createCardService: () =>
+            new CardServiceImpl({
+              logger: log,
+              testMode: config.testMode,
+              ...(config.testAnchorsFile ? { testAnchorsPath: config.testAnchorsFile } : {}),
+            }),
+        });
+      } catch (e) {
+        if (e instanceof AlreadyRunningError) {
+          err(
+            t(
+              lang,
+              `cps-bridge est déjà démarré pour cet utilisateur (pid ${e.pid}). « cps-bridge status » pour le voir.`,
+              `cps-bridge is already running for this user (pid ${e.pid}). See \`cps-bridge status\`.`,
+            ),
+          );
+        } else {
+          log.error({ err: e }, "agent failed to start");
+          err(t(lang, `Démarrage impossible : ${(e as Error).message}`, `Could not start: ${(e as Error).message}`));
+        }
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      out(
+        t(
+          lang,
+          `cps-bridge ${AGENT_VERSION} écoute sur ws://127.0.0.1:${agent.port}${config.testMode ? " (mode test)" : ""} — journal : ${p.logFile}`,
+          `cps-bridge ${AGENT_VERSION} listening on ws://127.0.0.1:${agent.port}${config.testMode ? " (test mode)" : ""} — log: ${p.logFile}`,
+        ),
+      );
+      const onSignal = (signal: NodeJS.Signals) => void agent.stop(signal);
+      process.on("SIGTERM", onSignal);
+      process.on("SIGINT", onSignal);
+      await agent.stopped;
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      log.flush?.();
+      process.exitCode = EXIT.ok;
+      // A native PC/SC handle or the log stream may keep the loop alive a little; never hang after a clean stop.
+      setTimeout(() => process.exit(EXIT.ok), 3000).unref();
+    });
+}
