@@ -113,7 +113,8 @@ function webCryptoParams(algorithm: TokenAlgorithm, cert: X509Certificate) {
   }
   const namedCurve = { "256": "P-256", "384": "P-384", "512": "P-521" }[algorithm.slice(2)] as string;
   const keyCurve = (cert.publicKey.algorithm as EcKeyAlgorithm).namedCurve;
-  if (keyCurve !== namedCurve) throw malformed("algorithm does not match the certificate key");
+  if (keyCurve !== namedCurve)
+    throw malformed("key mismatch", "Malformed login token: the algorithm does not fit the certificate key");
   return { importParams: { name: "ECDSA", namedCurve }, verifyParams: { name: "ECDSA", hash } };
 }
 
@@ -212,7 +213,7 @@ export async function verifyLoginToken(input: VerifyLoginTokenInput): Promise<Ve
   try {
     key = await crypto.subtle.importKey("spki", cert.publicKey.rawData, importParams, false, ["verify"]);
   } catch {
-    throw malformed("algorithm does not match the certificate key");
+    throw malformed("key mismatch", "Malformed login token: the algorithm does not fit the certificate key");
   }
   const data = await signedData(origin, nonce, token.algorithm);
   const valid = await crypto.subtle.verify(verifyParams, key, bufferSource(bytes.signature), data).catch(() => false);

@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, constants as nodeCrypto, privateEncrypt } from "node:crypto";
 import { domainToASCII } from "node:url";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesToBase64 } from "./base64";
 import { BridgeError, type ErrorCode } from "./errors";
@@ -276,7 +277,10 @@ describe("verifyLoginToken", () => {
       code: "ERR_TOKEN_MALFORMED",
       reason: "algorithm",
     });
-    expect((await rejection(verify({ token: { ...token, algorithm: "ES256" } }))).code).toBe("ERR_TOKEN_MALFORMED");
+    expect(await rejection(verify({ token: { ...token, algorithm: "ES256" } }))).toEqual({
+      code: "ERR_TOKEN_MALFORMED",
+      reason: "key mismatch",
+    });
     // A newer minor of format 1 is accepted.
     await expect(verify({ token: { ...token, format: "cps-bridge:1.3", extra: "ignored" } })).resolves.toBeTruthy();
   });
@@ -338,6 +342,41 @@ describe("verifyLoginToken", () => {
     expect(await rejection(verify({ token: t, origin: local }))).toMatchObject({ code: "ERR_INVALID_ORIGIN" });
     await expect(verify({ token: t, origin: local, allowHttpLocalhost: true })).resolves.toBeTruthy();
   });
+});
+
+describe("verifyLoginToken on hostile tokens", () => {
+  it("answers only token errors, and accepts only the genuine certificate with its signature (property)", async () => {
+    const codes = new Set(["ERR_TOKEN_MALFORMED", "ERR_TOKEN_CERT_INVALID", "ERR_TOKEN_SIGNATURE_INVALID"]);
+    const b64 = fc.uint8Array({ maxLength: 600 }).map((u) => Buffer.from(u).toString("base64"));
+    const field = fc.oneof(b64, fc.string({ maxLength: 80 }), fc.jsonValue({ maxDepth: 2 }));
+    const hostile = fc.oneof(
+      fc.jsonValue({ maxDepth: 4 }),
+      fc.string({ maxLength: 400 }),
+      fc.record({
+        unverifiedCertificate: fc.oneof(b64, field, fc.constant(token.unverifiedCertificate)),
+        algorithm: fc.oneof(fc.constantFrom("RS256", "PS256", "ES256", "ES512", "none"), field),
+        signature: fc.oneof(b64, field, fc.constant(token.signature)),
+        format: fc.oneof(fc.constantFrom("cps-bridge:1.0", "cps-bridge:1", "cps-bridge:10"), field),
+        appVersion: field,
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostile, async (t) => {
+        const r = await rejection(verify({ token: t }));
+        // Only the genuine certificate with its genuine signature may pass (appVersion is information only).
+        const genuine =
+          typeof t === "object" &&
+          t !== null &&
+          !Array.isArray(t) &&
+          t.unverifiedCertificate === token.unverifiedCertificate &&
+          t.signature === token.signature &&
+          t.algorithm === "RS256";
+        if (r.code === "resolved") expect(genuine, JSON.stringify(t).slice(0, 300)).toBe(true);
+        else expect(codes.has(String(r.code)), String(r.code)).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  }, 60_000);
 });
 
 describe("normaliseOrigin", () => {
