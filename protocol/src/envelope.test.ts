@@ -136,7 +136,7 @@ describe("parseFrame", () => {
     // Deep nesting does not blow the stack.
     check(`${"[".repeat(20_000)}${"]".repeat(20_000)}`);
     check(`{"v":1,"type":"req","id":"1","method":"hello","params":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`);
-  });
+  }, 60_000);
 });
 
 describe("wire errors", () => {

@@ -246,5 +246,5 @@ describe("hostile params", () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 });
