@@ -66,6 +66,32 @@ export function isProfileName(x: unknown): x is ProfileName {
   return typeof x === "string" && (PROFILES as readonly string[]).includes(x);
 }
 
+const hasControlChar = (v: string) => [...v].some((ch) => ch.charCodeAt(0) < 0x20);
+const bad = (msg: string) => new TestbedError("ERR_TESTBED_BAD_OPTION", msg);
+
+/**
+ * Checks the shape of card options coming from the CLI or the daemon's API; the card models (profiles.ts) check
+ * their meaning and throw CardOptionsError, which {@link CardHost} turns into ERR_TESTBED_BAD_OPTION.
+ */
+export function validateCardOptions(o: CardOptions): void {
+  const h = o.holder ?? {};
+  if (typeof h !== "object" || Array.isArray(h)) throw bad("holder must be an object.");
+  for (const k of ["nationalId", "surname", "givenName", "profession"] as const) {
+    const v = h[k];
+    if (v !== undefined && (typeof v !== "string" || v.trim() === "" || v.length > 64 || hasControlChar(v))) {
+      throw bad(`${k} must be a non-empty text of at most 64 characters.`);
+    }
+  }
+  for (const k of ["pin", "puk"] as const) {
+    if (o[k] !== undefined && (typeof o[k] !== "string" || !/^\d{1,16}$/.test(o[k]))) throw bad(`${k} must be digits.`);
+  }
+  if (o.triesLeft !== undefined && !Number.isInteger(o.triesLeft)) throw bad("triesLeft must be an integer.");
+  for (const k of ["notBefore", "notAfter"] as const) {
+    const d = o[k];
+    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime()))) throw bad(`${k} must be a valid date.`);
+  }
+}
+
 export class CardHost {
   readonly readers: readonly ReaderSlot[];
   private readonly cards = new Map<number, HostedCard>();
@@ -219,7 +245,13 @@ export class CardHost {
       );
     }
     const { mute: _m, wait: _w, timeoutMs: _t, ...cardOptions } = options;
-    return this.opts.createCard(profile, cardOptions);
+    validateCardOptions(cardOptions);
+    try {
+      return await this.opts.createCard(profile, cardOptions);
+    } catch (e) {
+      if (e instanceof Error && e.name === "CardOptionsError") throw bad(`${profile}: ${e.message}.`);
+      throw e;
+    }
   }
 
   private async plug(

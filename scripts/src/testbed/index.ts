@@ -118,6 +118,8 @@ export class Testbed {
   readonly trustAnchorsPath: string;
   /** Whether the cards use the loopback quickack route (~0.35 ms per APDU instead of ~44 ms). */
   readonly quickack: boolean;
+  /** The address the cards connect to vpcd on (127.0.0.2 or 127.0.0.1). */
+  readonly cardHost: string;
   readonly stateDir: string;
   private readonly host: CardHost;
   private readonly controller: PcscdController;
@@ -129,6 +131,7 @@ export class Testbed {
     trustAnchorsPath: string;
     stateDir: string;
     quickack: boolean;
+    cardHost: string;
   }) {
     this.controller = init.controller;
     this.host = init.host;
@@ -136,6 +139,7 @@ export class Testbed {
     this.trustAnchorsPath = init.trustAnchorsPath;
     this.stateDir = init.stateDir;
     this.quickack = init.quickack;
+    this.cardHost = init.cardHost;
     const c = init.controller;
     this.pcscd = {
       get startedByUs() {
@@ -183,6 +187,7 @@ export class Testbed {
       trustAnchorsPath: pki.anchorsPath,
       stateDir,
       quickack: cardHost === "127.0.0.2" && quickackRouteSet(),
+      cardHost,
     });
   }
 

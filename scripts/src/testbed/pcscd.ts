@@ -28,8 +28,13 @@ import sc from "smartcard";
 
 export const PCSCD_SOCKET = "/run/pcscd/pcscd.comm";
 export const PCSCD_PID_FILE = "/run/pcscd/pcscd.pid";
-/** Debian's vsmartcard-vpcd 3.3 (upstream vpcd 0.8) IFD handler. */
-export const VPCD_DRIVER = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+/**
+ * Debian's vsmartcard-vpcd 3.3 (upstream vpcd 0.8) IFD handler. `$CPS_TESTBED_VPCD_DRIVER` overrides it (another
+ * install prefix; the tests use it to check the "not installed" message).
+ */
+export function vpcdDriverPath(): string {
+  return process.env.CPS_TESTBED_VPCD_DRIVER || "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+}
 /** The committed reader configuration; rendered into the state directory before use (see the file's comments). */
 export const READER_CONF_TEMPLATE = fileURLToPath(new URL("../../testbed/reader.conf.d/cps-testbed", import.meta.url));
 const DRIVER_COPY_TOKEN = "@VPCD_DRIVER_COPY@";
@@ -158,19 +163,20 @@ function findExecutable(name: string): string | undefined {
   return undefined;
 }
 
-/** The pcscd binary, or ERR_TESTBED_PACKAGE_MISSING with the apt command. */
+/** The pcscd binary (`$CPS_TESTBED_PCSCD` overrides the PATH search), or ERR_TESTBED_PACKAGE_MISSING with the apt command. */
 export function pcscdBinary(): string {
-  const p = findExecutable("pcscd");
+  const explicit = process.env.CPS_TESTBED_PCSCD;
+  const p = explicit ? (existsSync(explicit) ? explicit : undefined) : findExecutable("pcscd");
   if (!p) throw new TestbedError("ERR_TESTBED_PACKAGE_MISSING", "pcscd is not installed.", APT.pcscd);
   return p;
 }
 
 /** Throws ERR_TESTBED_PACKAGE_MISSING when the vpcd driver is absent. */
 export function checkVpcdDriver(): void {
-  if (!existsSync(VPCD_DRIVER)) {
+  if (!existsSync(vpcdDriverPath())) {
     throw new TestbedError(
       "ERR_TESTBED_PACKAGE_MISSING",
-      `The vpcd driver (${VPCD_DRIVER}) is not installed.`,
+      `The vpcd driver (${vpcdDriverPath()}) is not installed.`,
       APT.vpcd,
     );
   }
@@ -609,9 +615,11 @@ function renderConfig(stateDir: string, configDir: string): void {
   }
   chmodSync(dir, 0o700);
   const copy = join(dir, "libifdvpcd-cps-testbed-2.so");
-  copyFileSync(VPCD_DRIVER, copy);
+  copyFileSync(vpcdDriverPath(), copy);
   chmodSync(copy, 0o755);
-  const text = readFileSync(READER_CONF_TEMPLATE, "utf8").replaceAll(DRIVER_COPY_TOKEN, copy);
+  const text = readFileSync(READER_CONF_TEMPLATE, "utf8")
+    .replaceAll("/usr/lib/pcsc/drivers/serial/libifdvpcd.so", vpcdDriverPath())
+    .replaceAll(DRIVER_COPY_TOKEN, copy);
   writeFileSync(join(configDir, "cps-testbed"), text, { mode: 0o644 });
 }
 
@@ -650,6 +658,16 @@ export async function ensurePcscd(opts: EnsurePcscdOptions): Promise<PcscdContro
       if (opts.adoptOrphan && pid !== undefined && isOurPcscd(pid, configDir)) {
         const rec = readRecord(opts.stateDir);
         startedByUs = rec?.pid === pid && !processAlive(rec.ownerPid);
+        if (rec && startedByUs) {
+          // We own it now: `cps-testbed down` and the next adopter recognise the new owner.
+          writeFileSync(
+            join(pcscdDir(opts.stateDir), "pcscd.json"),
+            JSON.stringify({ ...rec, ownerPid: process.pid }),
+            {
+              mode: 0o600,
+            },
+          );
+        }
       }
       return new PcscdController(opts, { readers: ours, readerSet: "cps-testbed", pid, startedByUs });
     }
