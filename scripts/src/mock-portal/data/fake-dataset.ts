@@ -47,317 +47,36 @@ interface Spec {
 }
 
 const A = "accepte";
+// biome-ignore format: one dossier per line reads as a table
 const SPECS: Spec[] = [
   // ── Dossiers en cours (15) ──
-  {
-    prenom: "Alpha",
-    sexe: "F",
-    orientation: "EHPAD",
-    statut: "envoye",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "particulier",
-    demandes: ["envoyee", "lue", "liste_attente", "refusee"],
-    createdDaysAgo: 41,
-    modifiedDaysAgo: 0.2,
-  },
-  {
-    prenom: "Bravo",
-    sexe: "M",
-    orientation: "EHPAD",
-    statut: "volet_medical",
-    rattachement: A,
-    volet: "a_completer",
-    demandeur: "particulier",
-    demandes: [],
-    createdDaysAgo: 6,
-    modifiedDaysAgo: 1.1,
-  },
-  {
-    prenom: "Charlie",
-    sexe: "F",
-    orientation: "SMR",
-    statut: "envoye",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "dac",
-    demandes: ["acceptee", "envoyee"],
-    createdDaysAgo: 12,
-    modifiedDaysAgo: 0.6,
-  },
-  {
-    prenom: "Delta",
-    sexe: "M",
-    orientation: "RA",
-    statut: "redaction",
-    rattachement: A,
-    volet: "en_cours",
-    demandeur: "moi",
-    demandes: [],
-    createdDaysAgo: 3,
-    modifiedDaysAgo: 2.8,
-  },
-  {
-    prenom: "Echo",
-    sexe: "F",
-    orientation: "EHPAD",
-    statut: "admis",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "particulier",
-    demandes: ["admis", "annulee", "annulee"],
-    createdDaysAgo: 95,
-    modifiedDaysAgo: 4,
-  },
-  {
-    prenom: "Foxtrot",
-    sexe: "M",
-    orientation: "PCO",
-    statut: "envoye",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "moi",
-    demandes: ["envoyee"],
-    createdDaysAgo: 20,
-    modifiedDaysAgo: 9,
-  },
-  {
-    prenom: "Golf",
-    sexe: "F",
-    orientation: "USLD",
-    statut: "complet",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "etablissement",
-    demandes: [],
-    createdDaysAgo: 15,
-    modifiedDaysAgo: 5,
-  },
-  {
-    prenom: "Hotel",
-    sexe: "M",
-    orientation: "USP",
-    statut: "envoye",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "etablissement",
-    demandes: ["admission_proposee"],
-    createdDaysAgo: 4,
-    modifiedDaysAgo: 0.3,
-  },
-  {
-    prenom: "India",
-    sexe: "F",
-    orientation: "EHPAD",
-    statut: "envoye",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "particulier",
-    demandes: ["liste_attente", "liste_attente"],
-    createdDaysAgo: 240,
-    modifiedDaysAgo: INACTIVITY_ALERT_DAYS - 8,
-  },
-  {
-    prenom: "Juliett",
-    sexe: "F",
-    orientation: "EHPAD",
-    statut: "volet_medical",
-    rattachement: A,
-    volet: "a_completer",
-    demandeur: "particulier",
-    demandes: [],
-    createdDaysAgo: 30,
-    modifiedDaysAgo: 13,
-  },
-  {
-    prenom: "Kilo",
-    sexe: "M",
-    orientation: "PCO",
-    statut: "redaction",
-    rattachement: A,
-    volet: "a_completer",
-    demandeur: "moi",
-    demandes: [],
-    createdDaysAgo: 2,
-    modifiedDaysAgo: 1.9,
-  },
-  {
-    prenom: "Lima",
-    sexe: "M",
-    orientation: "SMR",
-    statut: "volet_medical",
-    rattachement: A,
-    volet: "en_cours",
-    demandeur: "dac",
-    demandes: [],
-    createdDaysAgo: 8,
-    modifiedDaysAgo: 2,
-  },
-  {
-    prenom: "Juliett",
-    sexe: "F",
-    orientation: "EHPAD",
-    statut: "redaction",
-    rattachement: A,
-    volet: "a_completer",
-    demandeur: "moi",
-    demandes: [],
-    createdDaysAgo: 10,
-    modifiedDaysAgo: 10,
-    samePatientAs: "Juliett",
-  },
-  {
-    prenom: "November",
-    sexe: "F",
-    orientation: "EHPAD",
-    statut: "envoye",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "particulier",
-    demandes: ["acceptee", "lue", "envoyee"],
-    createdDaysAgo: 60,
-    modifiedDaysAgo: 3,
-  },
-  {
-    prenom: "Oscar",
-    sexe: "M",
-    orientation: "HAD",
-    statut: "envoye",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "dac",
-    demandes: ["refusee", "lue"],
-    createdDaysAgo: 9,
-    modifiedDaysAgo: 1.5,
-  },
+  { prenom: "Alpha", sexe: "F", orientation: "EHPAD", statut: "envoye", rattachement: A, volet: "valide", demandeur: "particulier", demandes: ["envoyee", "lue", "liste_attente", "refusee"], createdDaysAgo: 41, modifiedDaysAgo: 0.2 },
+  { prenom: "Bravo", sexe: "M", orientation: "EHPAD", statut: "volet_medical", rattachement: A, volet: "a_completer", demandeur: "particulier", demandes: [], createdDaysAgo: 6, modifiedDaysAgo: 1.1 },
+  { prenom: "Charlie", sexe: "F", orientation: "SMR", statut: "envoye", rattachement: A, volet: "valide", demandeur: "dac", demandes: ["acceptee", "envoyee"], createdDaysAgo: 12, modifiedDaysAgo: 0.6 },
+  { prenom: "Delta", sexe: "M", orientation: "RA", statut: "redaction", rattachement: A, volet: "en_cours", demandeur: "moi", demandes: [], createdDaysAgo: 3, modifiedDaysAgo: 2.8 },
+  { prenom: "Echo", sexe: "F", orientation: "EHPAD", statut: "admis", rattachement: A, volet: "valide", demandeur: "particulier", demandes: ["admis", "annulee", "annulee"], createdDaysAgo: 95, modifiedDaysAgo: 4 },
+  { prenom: "Foxtrot", sexe: "M", orientation: "PCO", statut: "envoye", rattachement: A, volet: "valide", demandeur: "moi", demandes: ["envoyee"], createdDaysAgo: 20, modifiedDaysAgo: 9 },
+  { prenom: "Golf", sexe: "F", orientation: "USLD", statut: "complet", rattachement: A, volet: "valide", demandeur: "etablissement", demandes: [], createdDaysAgo: 15, modifiedDaysAgo: 5 },
+  { prenom: "Hotel", sexe: "M", orientation: "USP", statut: "envoye", rattachement: A, volet: "valide", demandeur: "etablissement", demandes: ["admission_proposee"], createdDaysAgo: 4, modifiedDaysAgo: 0.3 },
+  { prenom: "India", sexe: "F", orientation: "EHPAD", statut: "envoye", rattachement: A, volet: "valide", demandeur: "particulier", demandes: ["liste_attente", "liste_attente"], createdDaysAgo: 240, modifiedDaysAgo: INACTIVITY_ALERT_DAYS - 8 },
+  { prenom: "Juliett", sexe: "F", orientation: "EHPAD", statut: "volet_medical", rattachement: A, volet: "a_completer", demandeur: "particulier", demandes: [], createdDaysAgo: 30, modifiedDaysAgo: 13 },
+  { prenom: "Kilo", sexe: "M", orientation: "PCO", statut: "redaction", rattachement: A, volet: "a_completer", demandeur: "moi", demandes: [], createdDaysAgo: 2, modifiedDaysAgo: 1.9 },
+  { prenom: "Lima", sexe: "M", orientation: "SMR", statut: "volet_medical", rattachement: A, volet: "en_cours", demandeur: "dac", demandes: [], createdDaysAgo: 8, modifiedDaysAgo: 2 },
+  { prenom: "Juliett", sexe: "F", orientation: "EHPAD", statut: "redaction", rattachement: A, volet: "a_completer", demandeur: "moi", demandes: [], createdDaysAgo: 10, modifiedDaysAgo: 10, samePatientAs: "Juliett" },
+  { prenom: "November", sexe: "F", orientation: "EHPAD", statut: "envoye", rattachement: A, volet: "valide", demandeur: "particulier", demandes: ["acceptee", "lue", "envoyee"], createdDaysAgo: 60, modifiedDaysAgo: 3 },
+  { prenom: "Oscar", sexe: "M", orientation: "HAD", statut: "envoye", rattachement: A, volet: "valide", demandeur: "dac", demandes: ["refusee", "lue"], createdDaysAgo: 9, modifiedDaysAgo: 1.5 },
   // ── Dossiers annulés ou archivés (6) ──
-  {
-    prenom: "Papa",
-    sexe: "M",
-    orientation: "EHPAD",
-    statut: "annule",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "particulier",
-    demandes: ["annulee", "annulee"],
-    createdDaysAgo: 130,
-    modifiedDaysAgo: 70,
-    motifAnnulation: "Annulé à la demande de la personne",
-  },
-  {
-    prenom: "Quebec",
-    sexe: "F",
-    orientation: "EHPAD",
-    statut: "archive",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "particulier",
-    demandes: ["liste_attente"],
-    createdDaysAgo: 420,
-    modifiedDaysAgo: 180,
-    motifAnnulation: "Archivé automatiquement : dossier sans modification depuis 8 mois",
-  },
-  {
-    prenom: "Romeo",
-    sexe: "M",
-    orientation: "SMR",
-    statut: "annule",
-    rattachement: A,
-    volet: "en_cours",
-    demandeur: "dac",
-    demandes: ["refusee"],
-    createdDaysAgo: 50,
-    modifiedDaysAgo: 35,
-    motifAnnulation: "Retour à domicile sans orientation",
-  },
-  {
-    prenom: "Sierra",
-    sexe: "F",
-    orientation: "PCO",
-    statut: "archive",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "moi",
-    demandes: ["admis"],
-    createdDaysAgo: 300,
-    modifiedDaysAgo: 150,
-    motifAnnulation: "Prise en charge terminée",
-  },
-  {
-    prenom: "Tango",
-    sexe: "M",
-    orientation: "RA",
-    statut: "annule",
-    rattachement: A,
-    volet: "a_completer",
-    demandeur: "particulier",
-    demandes: [],
-    createdDaysAgo: 90,
-    modifiedDaysAgo: 60,
-    motifAnnulation: "Doublon d'un autre dossier",
-  },
-  {
-    prenom: "Uniform",
-    sexe: "F",
-    orientation: "USP",
-    statut: "archive",
-    rattachement: A,
-    volet: "valide",
-    demandeur: "etablissement",
-    demandes: ["admis"],
-    createdDaysAgo: 200,
-    modifiedDaysAgo: 120,
-    motifAnnulation: "Prise en charge terminée",
-  },
+  { prenom: "Papa", sexe: "M", orientation: "EHPAD", statut: "annule", rattachement: A, volet: "valide", demandeur: "particulier", demandes: ["annulee", "annulee"], createdDaysAgo: 130, modifiedDaysAgo: 70, motifAnnulation: "Annulé à la demande de la personne" },
+  { prenom: "Quebec", sexe: "F", orientation: "EHPAD", statut: "archive", rattachement: A, volet: "valide", demandeur: "particulier", demandes: ["liste_attente"], createdDaysAgo: 420, modifiedDaysAgo: 180, motifAnnulation: "Archivé automatiquement : dossier sans modification depuis 8 mois" },
+  { prenom: "Romeo", sexe: "M", orientation: "SMR", statut: "annule", rattachement: A, volet: "en_cours", demandeur: "dac", demandes: ["refusee"], createdDaysAgo: 50, modifiedDaysAgo: 35, motifAnnulation: "Retour à domicile sans orientation" },
+  { prenom: "Sierra", sexe: "F", orientation: "PCO", statut: "archive", rattachement: A, volet: "valide", demandeur: "moi", demandes: ["admis"], createdDaysAgo: 300, modifiedDaysAgo: 150, motifAnnulation: "Prise en charge terminée" },
+  { prenom: "Tango", sexe: "M", orientation: "RA", statut: "annule", rattachement: A, volet: "a_completer", demandeur: "particulier", demandes: [], createdDaysAgo: 90, modifiedDaysAgo: 60, motifAnnulation: "Doublon d'un autre dossier" },
+  { prenom: "Uniform", sexe: "F", orientation: "USP", statut: "archive", rattachement: A, volet: "valide", demandeur: "etablissement", demandes: ["admis"], createdDaysAgo: 200, modifiedDaysAgo: 120, motifAnnulation: "Prise en charge terminée" },
   // ── Ne fait pas partie de ma patientèle (4): three waiting for my acceptance, one I refused ──
-  {
-    prenom: "Victor",
-    sexe: "M",
-    orientation: "EHPAD",
-    statut: "volet_medical",
-    rattachement: "a_accepter",
-    volet: "a_completer",
-    demandeur: "particulier",
-    demandes: [],
-    createdDaysAgo: 1,
-    modifiedDaysAgo: 0.8,
-  },
-  {
-    prenom: "Whiskey",
-    sexe: "F",
-    orientation: "SMR",
-    statut: "redaction",
-    rattachement: "a_accepter",
-    volet: "a_completer",
-    demandeur: "dac",
-    demandes: [],
-    createdDaysAgo: 5,
-    modifiedDaysAgo: 0.1,
-  },
-  {
-    prenom: "Xray",
-    sexe: "M",
-    orientation: "PCO",
-    statut: "volet_medical",
-    rattachement: "a_accepter",
-    volet: "a_completer",
-    demandeur: "etablissement",
-    demandes: [],
-    createdDaysAgo: 7,
-    modifiedDaysAgo: 6,
-  },
-  {
-    prenom: "Yankee",
-    sexe: "F",
-    orientation: "EHPAD",
-    statut: "volet_medical",
-    rattachement: "refuse",
-    volet: "a_completer",
-    demandeur: "particulier",
-    demandes: [],
-    createdDaysAgo: 25,
-    modifiedDaysAgo: 20,
-  },
+  { prenom: "Victor", sexe: "M", orientation: "EHPAD", statut: "volet_medical", rattachement: "a_accepter", volet: "a_completer", demandeur: "particulier", demandes: [], createdDaysAgo: 1, modifiedDaysAgo: 0.8 },
+  { prenom: "Whiskey", sexe: "F", orientation: "SMR", statut: "redaction", rattachement: "a_accepter", volet: "a_completer", demandeur: "dac", demandes: [], createdDaysAgo: 5, modifiedDaysAgo: 0.1 },
+  { prenom: "Xray", sexe: "M", orientation: "PCO", statut: "volet_medical", rattachement: "a_accepter", volet: "a_completer", demandeur: "etablissement", demandes: [], createdDaysAgo: 7, modifiedDaysAgo: 6 },
+  { prenom: "Yankee", sexe: "F", orientation: "EHPAD", statut: "volet_medical", rattachement: "refuse", volet: "a_completer", demandeur: "particulier", demandes: [], createdDaysAgo: 25, modifiedDaysAgo: 20 },
 ];
 
 interface Etab {
@@ -463,7 +182,8 @@ export function generateDataset({ now, seed = DEFAULT_SEED }: DatasetOptions): D
   const dossiers = SPECS.map((spec) => {
     const module = ORIENTATIONS[spec.orientation].module;
     const created = at(spec.createdDaysAgo);
-    const modified = at(spec.modifiedDaysAgo);
+    const modified = latest(created, at(spec.modifiedDaysAgo));
+    const within = (iso: string, lo: string) => earliest(latest(iso, lo), modified);
     const patient = (spec.samePatientAs && patients.get(spec.samePatientAs)) || makePatient(spec, module, now, rng);
     patients.set(spec.prenom, patient);
 
@@ -486,16 +206,18 @@ export function generateDataset({ now, seed = DEFAULT_SEED }: DatasetOptions): D
     const demandes: Demande[] = spec.demandes.map((statut, i) => {
       const e = etabs[i]!;
       const sentDaysAgo = spec.createdDaysAgo - span * (0.3 + 0.1 * i);
-      const dateEnvoi = at(sentDaysAgo);
+      const dateEnvoi = within(at(sentDaysAgo), created);
       // The last answer of the dossier is its last modification; the others fall in between.
-      const dateStatut =
+      const dateStatut = within(
         statut === "envoyee"
           ? dateEnvoi
           : statut === "annulee" && admittedAt
             ? admittedAt
             : i === 0
               ? modified
-              : at(spec.modifiedDaysAgo + span * 0.2 * (i + 1) * 0.5);
+              : at(spec.modifiedDaysAgo + span * 0.2 * (i + 1) * 0.5),
+        dateEnvoi,
+      );
       const d: Demande = {
         finess: finessOf(e),
         etablissement: e.nom,
@@ -566,6 +288,14 @@ export function generateDataset({ now, seed = DEFAULT_SEED }: DatasetOptions): D
     return dossier;
   });
   return dossiers;
+}
+
+function latest(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+function earliest(a: string, b: string): string {
+  return a < b ? a : b;
 }
 
 function makePatient(spec: Spec, module: string, now: Date, rng: Rng): Dossier["patient"] {
