@@ -76,13 +76,20 @@ export interface LogFileOptions {
 export function rotatingFileDestination(options: LogFileOptions = {}): DestinationStream & NodeJS.WritableStream {
   const dir = options.dir ?? defaultLogDir();
   const name = options.name ?? "agent.log";
-  return createStream((time, index) => (time ? `${name}.${index ?? 1}` : name), {
+  const stream = createStream((time, index) => (time ? `${name}.${index ?? 1}` : name), {
     path: dir,
     size: options.size ?? "5M",
     interval: "1d",
     maxFiles: options.maxFiles ?? 5,
     mode: 0o600,
   });
+  // A log file that cannot be written (disk full, read-only home) must not crash the agent: say it once on stderr.
+  let warned = false;
+  stream.on("error", (err: Error) => {
+    if (!warned) process.stderr.write(`cps-bridge: log file unavailable (${err.message})\n`);
+    warned = true;
+  });
+  return stream;
 }
 
 export interface CreateLoggerOptions {

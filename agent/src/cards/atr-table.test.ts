@@ -28,7 +28,6 @@ describe("ATR table (cps-card.md §1.3–1.4)", () => {
     ["3B 8B 80 01 00 31 C1 64 09 37 72 13 00 90 00 51", "cnie", undefined],
     ["3B 65 00 00 20 63 CB 6A 00", "bank", undefined],
     ["3F 65 25 08 31 04 6C 90 00", "bank", undefined],
-    ["3B 6E 00 00 00 31 C0 71 D6 65 11 22 33 01 90 00", "bank", undefined],
   ])("%s → %s", (atr, type, driver) => {
     const r = id(atr);
     expect(r.type).toBe(type);
@@ -50,6 +49,8 @@ describe("ATR table (cps-card.md §1.3–1.4)", () => {
 
   it("gives unknown for other ATRs and mute for no ATR, never throws", () => {
     expect(id("3B 80 80 01 01").type).toBe("unknown");
+    // the test bench's "unknown" card: 3B 6C 00 00 + "UNKNOWN-CARD" (not a bank card despite 3B 6x 00 00)
+    expect(id("3B 6C 00 00 55 4E 4B 4E 4F 57 4E 2D 43 41 52 44").type).toBe("unknown");
     expect(identifyAtr(null).type).toBe("mute");
     expect(identifyAtr(new Uint8Array(0)).type).toBe("mute");
     expect(id("FF").type).toBe("unknown");

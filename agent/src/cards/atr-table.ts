@@ -6,6 +6,8 @@
  * `driver` says which card driver reads the card; types without one are shown but never driven. For an ATR that
  * matches nothing, cards/identify.ts tries a non-destructive SELECT of the CPS AIDs before calling it "unknown".
  * Labels (French first) live in @cps-bridge/protocol/card-labels so the extension shows the same words.
+ * Not in the table on purpose: the "3B 6x 00 00 …" family that pcsc-tools lists for many French bank cards
+ * (cps-card.md §1.4) — as a mask it also catches unrelated cards, which must stay "unknown" and get the AID probe.
  */
 import type { CardType } from "@cps-bridge/protocol/model";
 import { fromHex } from "../pcsc/apdu";
@@ -126,15 +128,6 @@ export const ATR_TABLE: readonly AtrEntry[] = [
     mask: "FF FF FF 00 00 FF FF FF F0",
     confidence: "C",
     source: "cps-card.md §1.4 (pcsc-tools)",
-  },
-  {
-    type: "bank",
-    description: "French bank card heuristic 3B 6x 00 00 …",
-    atr: "3B 60 00 00",
-    mask: "FF F0 FF FF",
-    prefix: true,
-    confidence: "I",
-    source: "cps-card.md §1.4 (pcsc-tools, many CB ATRs)",
   },
 ];
 

@@ -30,6 +30,8 @@ export class FakeBinding implements PcscBinding {
   monitorsStarted = 0;
   /** Every raw command transmitted, per reader (copies). */
   readonly transmitted: { reader: string; command: Uint8Array }[] = [];
+  /** The very buffers handed to transmit (not copies): tests check that secrets were wiped after use. */
+  readonly handedBuffers: Uint8Array[] = [];
   /** Next transmit on any reader throws this message (once). */
   failNextTransmit: string | undefined;
   /** Next connect throws this message (once). */
@@ -182,6 +184,7 @@ class FakeCard implements PcscCard {
     }
     if (!this.reader.card || this.reader.generation !== this.generation) throw new Error("Card was removed");
     this.binding.transmitted.push({ reader: this.reader.name, command: command.slice() });
+    this.binding.handedBuffers.push(command);
     const card = this.reader.card;
     const answer = await card.respond(command.slice());
     // The card may have been pulled while it was "working" (slow behaviours in tests).
