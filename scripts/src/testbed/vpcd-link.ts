@@ -35,9 +35,12 @@ const MAX_ATR_SIZE = 33;
  * - `random`: random bytes of the same length (at least 2) instead of the answer;
  * - `bitflip`: the data bytes are corrupted, the status word is kept (e.g. 9000 over a broken TLV);
  * - `no-answer`: that APDU is never answered: the PC/SC client's SCardTransmit blocks until the card is removed
- *   (or pcscd dies), exactly like a card that stopped responding mid-command;
+ *   (or pcscd dies), like a card that stopped responding mid-command;
  * - `disconnect`: instead of answering, the card drops off the slot (TCP reset) and comes back 1 s later, as a card
- *   with a bad contact: the pending SCardTransmit fails, pcscd reports a removal then a new insertion.
+ *   with a bad contact: pcscd reports a removal then a new insertion.
+ * When the card leaves during a command (`no-answer` then removal, `disconnect`), vpcd 0.8 hands the 0 bytes it read
+ * to pcscd as a successful EMPTY answer (measured), where a real reader fails with SCARD_W_REMOVED_CARD: a client
+ * must treat an answer without status word as a communication error.
  */
 export type GarbleMode = "truncate" | "random" | "bitflip" | "no-answer" | "disconnect";
 export const GARBLE_MODES: readonly GarbleMode[] = ["truncate", "random", "bitflip", "no-answer", "disconnect"];
