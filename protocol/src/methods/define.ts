@@ -52,6 +52,7 @@ export const GENERIC_ERRORS: readonly ErrorCode[] = [
   "ERR_NOT_AUTHENTICATED",
   "ERR_TOO_MANY_REQUESTS",
   "ERR_RATE_LIMITED",
+  "ERR_TIMEOUT",
   "ERR_INTERNAL",
 ];
 
