@@ -115,7 +115,9 @@ export class BridgeServer {
     // Slow handshakes must not hold sockets (slowloris); the upgrade needs one small request.
     this.http.headersTimeout = 5_000;
     this.http.requestTimeout = 10_000;
-    this.http.maxConnections = config.limits.maxConnections * 4 + 64;
+    // Sockets still in the HTTP phase are bounded too; above this Node resets new sockets instead of answering 503.
+    // Loopback refusals cost microseconds, so the bound is generous: a 200-connection burst is answered, not reset.
+    this.http.maxConnections = Math.max(1024, config.limits.maxConnections * 8);
     this.http.on("upgrade", (req, socket, head) => this.onUpgrade(req, socket, head));
     this.http.on("clientError", (_err, socket) => socket.destroy());
   }

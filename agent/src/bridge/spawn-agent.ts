@@ -34,8 +34,16 @@ export interface SpawnedAgent {
   close(): Promise<void>;
 }
 
+/**
+ * The script the tests run with node: `CPS_BRIDGE_AGENT_ENTRY` when set (e.g. agent/dist/cps-bridge.cjs, to run the
+ * integration suites against the shipped bundle), else the development launcher.
+ */
+export function defaultEntry(): string {
+  return process.env.CPS_BRIDGE_AGENT_ENTRY || DEV_LAUNCHER;
+}
+
 export interface SpawnAgentOptions {
-  /** Script to run with node: the dev launcher (default) or the bundle. */
+  /** Script to run with node: default {@link defaultEntry}. */
   entry?: string;
   args?: string[];
   home?: string;
@@ -50,7 +58,7 @@ export function runCli(
   options: { entry?: string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [options.entry ?? DEV_LAUNCHER, ...args], {
+    const proc = spawn(process.execPath, [options.entry ?? defaultEntry(), ...args], {
       env: options.env ?? process.env,
       cwd: options.cwd ?? AGENT_DIR,
       stdio: ["ignore", "pipe", "pipe"],
@@ -76,7 +84,7 @@ export async function spawnAgent(options: SpawnAgentOptions = {}): Promise<Spawn
   delete env.VITEST_POOL_ID;
   const paths = agentPaths({ env });
   const args = ["start", "--port", "0", ...(options.args ?? [])];
-  const proc = spawn(process.execPath, [options.entry ?? DEV_LAUNCHER, ...args], {
+  const proc = spawn(process.execPath, [options.entry ?? defaultEntry(), ...args], {
     env,
     cwd: options.cwd ?? AGENT_DIR,
     stdio: ["ignore", "pipe", "pipe"],
