@@ -18,5 +18,7 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "**/.output/**", "**/.wxt/**"],
     setupFiles: ["fake-indexeddb/auto"],
     sequence: { groupOrder: 0 },
+    // Spies never leak from one test into the next.
+    restoreMocks: true,
   },
 });

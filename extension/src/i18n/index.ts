@@ -22,7 +22,8 @@ export function resolveLanguage(setting: LanguageSetting, browserLanguage: strin
 export type Params = Record<string, string | number>;
 
 export function t(lang: UiLanguage, key: MessageKey, params?: Params): string {
-  const text = TABLES[lang][key] ?? fr[key];
+  // A key built at run time that does not exist shows itself rather than crashing the page.
+  const text = TABLES[lang][key] ?? fr[key] ?? key;
   if (params === undefined) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }

@@ -86,6 +86,7 @@ const WINDOW_SIZE = { width: 440, height: 620 };
 
 export class PinRequests {
   private readonly pending = new Map<string, Pending>();
+  private readonly forgetTimers = new Set<ReturnType<typeof setTimeout>>();
   private readonly timeoutMs: number;
 
   constructor(private readonly deps: PinRequestsDeps) {
@@ -254,13 +255,13 @@ export class PinRequests {
       case "ERR_PIN_INCORRECT": {
         const triesLeft = typeof details?.triesLeft === "number" ? details.triesLeft : (p.info.pin?.triesLeft ?? 0) - 1;
         const maxTries = p.info.pin?.maxTries ?? 3;
-        p.info.pin = { triesLeft, maxTries, blocked: triesLeft <= 0, verified: false };
+        this.setPin(p, { triesLeft, maxTries, blocked: triesLeft <= 0, verified: false });
         return { status: "wrong", triesLeft, maxTries };
       }
       case "ERR_PIN_LAST_TRY":
         return { status: "confirm-last-try" };
       case "ERR_PIN_BLOCKED":
-        p.info.pin = { triesLeft: 0, maxTries: p.info.pin?.maxTries ?? 3, blocked: true, verified: false };
+        this.setPin(p, { triesLeft: 0, maxTries: p.info.pin?.maxTries ?? 3, blocked: true, verified: false });
         this.finish(requestId, { ok: false, code });
         return { status: "blocked" };
       case "ERR_PIN_FORMAT":
@@ -274,6 +275,24 @@ export class PinRequests {
     }
   }
 
+  /**
+   * The new PIN counter, in the request and in the store at once (the popup and badge follow without waiting for
+   * the agent's card.updated event, which confirms it moments later).
+   */
+  private setPin(p: Pending, pin: PinStatus): void {
+    p.info.pin = pin;
+    const reader = this.deps.store.get().readers.find((r) => r.name === p.info.reader);
+    if (reader) this.deps.store.upsertReader({ ...reader, pin });
+  }
+
+  /** Ends every request and clears their timers (tests; an extension update). */
+  dispose(): void {
+    for (const id of [...this.pending.keys()]) this.finish(id, { ok: false, code: "ERR_USER_CANCELLED" });
+    for (const t of this.forgetTimers) clearTimeout(t);
+    this.forgetTimers.clear();
+    this.pending.clear();
+  }
+
   private finish(requestId: string, outcome: SignOutcome, { closeWindow = false } = {}): void {
     const p = this.pending.get(requestId);
     if (p === undefined || p.settled) return;
@@ -283,7 +302,11 @@ export class PinRequests {
     p.resolve(outcome);
     if (closeWindow && p.windowId !== undefined) void this.deps.windows.remove(p.windowId).catch(() => {});
     // Forget the request (and the nonce) shortly after: the window can still read the outcome meanwhile.
-    setTimeout(() => this.pending.delete(requestId), 60_000);
+    const t = setTimeout(() => {
+      this.forgetTimers.delete(t);
+      this.pending.delete(requestId);
+    }, 60_000);
+    this.forgetTimers.add(t);
   }
 }
 
