@@ -67,14 +67,14 @@ export async function verifyWithCertificate(
   signature: Uint8Array,
   hash: "SHA-256" | "SHA-384" | "SHA-512" = "SHA-256",
 ): Promise<boolean> {
-  const certificate = new x509.X509Certificate(certificateDer);
+  const certificate = new x509.X509Certificate(Uint8Array.from(certificateDer));
   const key = await certificate.publicKey.export({ name: "RSASSA-PKCS1-v1_5", hash }, ["verify"]);
-  return crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, signature, message);
+  return crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, Uint8Array.from(signature), Uint8Array.from(message));
 }
 
 /** DER DigestInfo of SHA-256(message) (RFC 8017 §9.2 prefix + digest): what INTERNAL AUTHENTICATE receives. */
 export async function sha256DigestInfo(message: Uint8Array): Promise<Uint8Array> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", message));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", Uint8Array.from(message)));
   return Uint8Array.from([...fromHex("3031300d060960864801650304020105000420"), ...digest]);
 }
 
