@@ -17,6 +17,7 @@ import { PROFILES, type ProfileName } from "./cards/virtual-card";
 import { liveDaemon, type RemoteInsertOptions, startDaemon, stopDaemon, TestbedClient } from "./client";
 import { checkVpcdDriver, pcscdBinary, TestbedError, type TestbedErrorCode } from "./pcscd";
 import { testbedStateDir } from "./pki";
+import { PROFILE_DESCRIPTIONS } from "./profiles";
 
 const BAD_INPUT: readonly TestbedErrorCode[] = [
   "ERR_TESTBED_UNKNOWN_PROFILE",
@@ -25,19 +26,6 @@ const BAD_INPUT: readonly TestbedErrorCode[] = [
   "ERR_TESTBED_READER_OCCUPIED",
   "ERR_TESTBED_READER_EMPTY",
 ];
-
-// TEMPORARY until profiles.ts lands (written in parallel): one line per profile for --help, loaded lazily.
-const PROFILES_MODULE = "./profiles";
-async function profileDescriptions(): Promise<Partial<Record<ProfileName, string>>> {
-  try {
-    const mod = (await import(/* @vite-ignore */ PROFILES_MODULE)) as {
-      PROFILE_DESCRIPTIONS?: Partial<Record<ProfileName, string>>;
-    };
-    return mod.PROFILE_DESCRIPTIONS ?? {};
-  } catch {
-    return {};
-  }
-}
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -85,7 +73,7 @@ function dateArg(name: string, s: string | undefined): string | undefined {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const descriptions = await profileDescriptions();
+  const descriptions = PROFILE_DESCRIPTIONS;
   const width = Math.max(...PROFILES.map((p) => p.length));
   const profilesHelp = PROFILES.map((p) => `  ${p.padEnd(width)}  ${descriptions[p] ?? ""}`.trimEnd()).join("\n");
 

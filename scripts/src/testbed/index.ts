@@ -23,20 +23,11 @@
  */
 
 import { CardHost, type HostedCard, type InsertOptions, type ReaderListing } from "./card-host";
-import type { CardOptions, ProfileName, VirtualCard } from "./cards/virtual-card";
+import type { ProfileName, VirtualCard } from "./cards/virtual-card";
 import { ensurePcscd, type PcscdController, type ReaderSet, type ReaderSlot, TestbedError } from "./pcscd";
 import { loadTestPki, testbedStateDir } from "./pki";
+import { createCard } from "./profiles";
 import { defaultCardHost, type GarbleMode, quickackRouteSet, type VpcdLink } from "./vpcd-link";
-
-// TEMPORARY until scripts/src/testbed/profiles.ts lands (another engineer writes it in parallel): loaded lazily
-// through a non-literal specifier so this module loads and type-checks without it.
-const PROFILES_MODULE = "./profiles";
-async function createCard(profile: ProfileName, options?: CardOptions): Promise<VirtualCard> {
-  const mod = (await import(/* @vite-ignore */ PROFILES_MODULE)) as {
-    createCard(p: ProfileName, o?: CardOptions): Promise<VirtualCard>;
-  };
-  return mod.createCard(profile, options);
-}
 
 export type { InsertOptions, ReaderListing } from "./card-host";
 export type { CardOptions, HolderOptions, ProfileName, VirtualCard } from "./cards/virtual-card";
