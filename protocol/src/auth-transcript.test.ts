@@ -80,7 +80,7 @@ describe("authTranscript", () => {
   });
 });
 
-describe("mutual challenge-response", () => {
+describe("mutual challenge-response", { timeout: 30_000 }, () => {
   let agent: CryptoKeyPair;
   let client: CryptoKeyPair;
   beforeAll(async () => {

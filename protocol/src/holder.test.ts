@@ -40,7 +40,7 @@ function codeOf(f: () => unknown): string | undefined {
   return undefined;
 }
 
-describe("holderFromCertificate", () => {
+describe("holderFromCertificate", { timeout: 30_000 }, () => {
   it("reads the current CPS subject: multi-valued CN+SN+GN, then T, then C (cps-card.md §3.2)", async () => {
     const cert = await certWith([
       { [CN]: ["810001234567"], [SN]: ["DUPONT"], [GN]: ["JEAN"] },

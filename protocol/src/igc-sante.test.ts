@@ -11,7 +11,7 @@ import {
 } from "./igc-sante";
 import { igcName, issue } from "./test-support/pki";
 
-describe("IGC-Santé CA data (cps-card.md §3.1)", () => {
+describe("IGC-Santé CA data (cps-card.md §3.1)", { timeout: 30_000 }, () => {
   it("lists 3 roots and 6 intermediates with 20-byte SHA-1 fingerprints, all distinct", () => {
     expect(IGC_SANTE_CAS.filter((c) => c.kind === "root").map((c) => c.level)).toEqual([
       "ELEMENTAIRE",

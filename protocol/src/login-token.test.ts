@@ -78,7 +78,8 @@ const verify = (overrides: Partial<Parameters<typeof verifyLoginToken>[0]> = {})
     ...overrides,
   });
 
-describe("verifyLoginToken", () => {
+// RSA key generation is slow on a loaded 2-core machine: generous timeouts.
+describe("verifyLoginToken", { timeout: 60_000 }, () => {
   it("accepts a valid token and returns the holder", async () => {
     const r = await verify();
     expect(r.holder).toMatchObject({
