@@ -18,7 +18,7 @@ import { ensureMaildir } from "./mail/maildir";
 import type { OtpPolicy } from "./otp";
 import { errorPage } from "./pages/static";
 import { PATHS } from "./paths";
-import { PscProvider } from "./psc/provider";
+import { PSC_CLIENT_ID, PscProvider } from "./psc/provider";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerAppRoutes } from "./routes/app";
 import { registerCpsRoutes } from "./routes/auth-cps";
@@ -145,6 +145,8 @@ export interface MockPortal {
   readonly dossiers: DossierStore;
   readonly mailbox: Mailbox;
   readonly accounts: AccountStore;
+  /** The fake Pro Santé Connect's client registration (for tests acting as the relying party). */
+  readonly psc: { clientId: string; clientSecret: string; issuer: () => string };
 }
 
 export function splitPem(text: string): string[] {
@@ -391,6 +393,7 @@ export function createMockPortal(options: MockPortalOptions = {}): MockPortal {
     dossiers,
     mailbox,
     accounts,
+    psc: { clientId: PSC_CLIENT_ID, clientSecret: psc.clientSecret, issuer: () => psc.issuer() },
   };
   return portal;
 }

@@ -95,11 +95,10 @@ export function decodeEntities(s: string): string {
 /** Visible text of the element with this id (tags stripped, entities decoded, spaces collapsed). */
 export function textById(html: string, id: string): string | undefined {
   const m = new RegExp(`<(\\w+)[^>]*\\sid="${id}"[^>]*>([\\s\\S]*?)</\\1>`).exec(html);
-  return m
-    ? decodeEntities(m[2]!.replace(/<[^>]+>/g, " "))
-        .replace(/\s+/g, " ")
-        .trim()
-    : undefined;
+  if (!m) return undefined;
+  // Inline tags vanish, block-level ones separate words.
+  const text = m[2]!.replace(/<\/?(?:strong|b|i|em|span|a|abbr)\b[^>]*>/g, "").replace(/<[^>]+>/g, " ");
+  return decodeEntities(text).replace(/\s+/g, " ").trim();
 }
 
 /** The opening tag of the element with this id. */
