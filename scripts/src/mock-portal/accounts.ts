@@ -37,9 +37,11 @@ export interface MockAccount {
 }
 
 /**
- * The default doctor. His national id is the test PS_IdNat seen in an ANS PSC sample (cps-card.md §4.3,
- * `899700218896`); the test bench's default card holder is matched through `accounts` (see portal.ts) so that a
- * virtual CPS logs in without configuration.
+ * The default doctors. The first is the one the password + OTP tests use; his national id is the test PS_IdNat seen
+ * in an ANS PSC sample (cps-card.md §4.3). The next two are the test bench's default card holders
+ * (scripts/src/testbed/profiles.ts DEFAULT_HOLDERS, kept equal by accounts.test.ts), so a virtual CPS3 or CPS4 logs
+ * in without configuration; the CPS4 holder has no password yet (the guide's "first login by card" rule).
+ * The test bench's CPE (a structure card) has no account on purpose: its login must be refused clearly.
  */
 export const DEFAULT_ACCOUNTS: MockAccountInput[] = [
   {
@@ -49,6 +51,21 @@ export const DEFAULT_ACCOUNTS: MockAccountInput[] = [
     givenName: "Camille",
     email: "cps@test.local",
     password: "Motdepasse-Test-2025",
+  },
+  {
+    nationalId: "899700123456",
+    civilite: "Dr",
+    surname: "TESTCPS",
+    givenName: "Alice",
+    email: "cps3@test.local",
+    password: "Motdepasse-Test-2025",
+  },
+  {
+    nationalId: "899700654321",
+    civilite: "Dr",
+    surname: "TESTCPSQUATRE",
+    givenName: "Bernard",
+    email: "cps4@test.local",
   },
 ];
 
