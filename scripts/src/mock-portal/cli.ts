@@ -77,6 +77,12 @@ const o = program.opts<{
 }>();
 
 if (o.now !== undefined && Number.isNaN(Date.parse(o.now))) program.error("--now must be an ISO date");
+if (o.admin && !["127.0.0.1", "localhost", "::1"].includes(o.host)) {
+  // The admin API has no authentication: fine on loopback, not on a network interface.
+  process.stderr.write(
+    `cps-mock-portal: warning: /__admin and /__mailbox are reachable on ${o.host} without authentication; add --no-admin\n`,
+  );
+}
 
 const portal = createMockPortal({
   port: o.port,

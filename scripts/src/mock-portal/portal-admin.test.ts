@@ -1,12 +1,13 @@
 /** The test-only admin API (`/__admin/…`, JSON) and its in-process twin. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMockPortal, type MockPortal } from "./portal";
+import { adminFetch } from "./testing/admin";
 import { TestBrowser } from "./testing/browser";
 import { loggedIn, passwordStep } from "./testing/flows";
 
 let portal: MockPortal;
 const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
-  fetch(`${portal.url}/__admin${path}`, {
+  adminFetch(`${portal.url}/__admin${path}`, {
     method: init.method ?? "GET",
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
@@ -39,7 +40,7 @@ describe("admin API", () => {
     const t0 = portal.clock.nowMs();
     const r = (await (await api("/clock/advance", { method: "POST", body: { hours: 2 } })).json()) as { now: string };
     expect(Date.parse(r.now) - t0).toBeGreaterThanOrEqual(2 * 3_600_000);
-    const q = await fetch(`${portal.url}/__admin/advance?minutes=10`, { method: "POST" });
+    const q = await adminFetch(`${portal.url}/__admin/advance?minutes=10`, { method: "POST" });
     expect(q.status).toBe(200);
     expect(portal.clock.nowMs() - t0).toBeGreaterThanOrEqual(2 * 3_600_000 + 600_000);
     expect((await api("/clock/advance", { method: "POST", body: { minutes: -1 } })).status).toBe(400);
@@ -79,7 +80,7 @@ describe("admin API", () => {
     expect((await api("/event", { method: "POST", body: { type: "nope" } })).status).toBe(400);
     const changes = (await (await api("/changes?since=1")).json()) as { seq: number }[];
     expect(changes.map((c) => c.seq)).toEqual([2, 3]);
-    expect((await fetch(`${portal.url}/__admin/dossiers`, { method: "POST", body: "not json" })).status).toBe(400);
+    expect((await adminFetch(`${portal.url}/__admin/dossiers`, { method: "POST", body: "not json" })).status).toBe(400);
   });
 
   it("reads the last mail and OTP, lists sessions without usable ids, and expires them", async () => {
@@ -129,6 +130,32 @@ describe("admin API", () => {
     expect(Math.abs(portal.clock.nowMs() - Date.parse("2025-05-06T09:15:00Z"))).toBeLessThan(60_000);
     expect(portal.admin.mails()).toEqual([]);
     expect(portal.admin.dossier(n).statut).not.toBe("archive");
+  });
+
+  it("refuses what a web page could send: a form-like POST (no JSON type) and a foreign Host", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const r = await fetch(`${portal.url}/__admin/cps-mode`, {
+        method: "POST",
+        headers: { "Content-Type": type },
+        body: '{"mode":"real"}',
+      });
+      expect(r.status).toBe(415);
+    }
+    expect((await fetch(`${portal.url}/__admin/reset`, { method: "POST" })).status).toBe(415);
+    expect(portal.admin.state().mode).toBe("token");
+    const { request } = await import("node:http");
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(
+        { host: "127.0.0.1", port: portal.port, path: "/__mailbox", headers: { Host: "rebound.example:80" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(403);
   });
 
   it("unknown admin routes answer JSON 404; wrong methods 405", async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ONGLETS } from "./data/model";
 import { PATHS } from "./paths";
 import { createMockPortal, type MockPortal } from "./portal";
+import { adminFetch } from "./testing/admin";
 import { attr, decodeEntities, hiddenFields, type Page, type TestBrowser, tagById, textById } from "./testing/browser";
 import { loggedIn } from "./testing/flows";
 
@@ -148,7 +149,7 @@ describe("dashboard", () => {
   it("shows admin changes (a new establishment answer, a status, a new dossier) on the next load", async () => {
     const d = portal.admin.dossiers().find((x) => x.statut === "envoye" && x.demandes.some((y) => y.statut === "lue"))!;
     const finess = d.demandes.find((y) => y.statut === "lue")!.finess;
-    const res = await fetch(`${portal.url}/__admin/dossiers/${encodeURIComponent(d.numero)}/demandes/${finess}`, {
+    const res = await adminFetch(`${portal.url}/__admin/dossiers/${encodeURIComponent(d.numero)}/demandes/${finess}`, {
       method: "PATCH",
       body: JSON.stringify({ statut: "liste_attente" }),
     });
@@ -157,7 +158,7 @@ describe("dashboard", () => {
     expect(rows(p)[0]!.numero).toBe(d.numero);
     expect(p.text).toContain(`data-finess="${finess}" data-statut="liste_attente"`);
 
-    await fetch(`${portal.url}/__admin/dossiers/${encodeURIComponent(d.numero)}`, {
+    await adminFetch(`${portal.url}/__admin/dossiers/${encodeURIComponent(d.numero)}`, {
       method: "PATCH",
       body: JSON.stringify({ statut: "annule", motif: "Test" }),
     });
@@ -166,7 +167,7 @@ describe("dashboard", () => {
     expect(tabLabel(p, "annules")).toBe(`${ONGLETS.annules} (7)`);
 
     const created = (await (
-      await fetch(`${portal.url}/__admin/dossiers`, {
+      await adminFetch(`${portal.url}/__admin/dossiers`, {
         method: "POST",
         body: JSON.stringify({ orientation: "HAD", patient: { prenom: "Nouveau" } }),
       })

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loginUrlFor, PATHS } from "./paths";
 import { createMockPortal, type MockPortal } from "./portal";
 import { MSG } from "./routes/auth-password";
+import { adminFetch } from "./testing/admin";
 import { attr, hiddenFields, TestBrowser, tagById, textById } from "./testing/browser";
 import { DOCTOR, loggedIn, passwordStep, submitOtp } from "./testing/flows";
 
@@ -164,7 +165,7 @@ describe("the e-mailed code", () => {
     const b = new TestBrowser(portal.url);
     const otp = await b.follow(await passwordStep(b));
     const code = portal.admin.lastOtp()!.code;
-    const adv = await fetch(`${portal.url}/__admin/clock/advance`, {
+    const adv = await adminFetch(`${portal.url}/__admin/clock/advance`, {
       method: "POST",
       body: JSON.stringify({ minutes: 10, seconds: 1 }),
     });
@@ -227,7 +228,7 @@ describe("the e-mailed code", () => {
   });
 
   it("delivers after the configured delay, and not before", async () => {
-    await fetch(`${portal.url}/__admin/mail/delay`, { method: "POST", body: JSON.stringify({ ms: 300 }) });
+    await adminFetch(`${portal.url}/__admin/mail/delay`, { method: "POST", body: JSON.stringify({ ms: 300 }) });
     const b = new TestBrowser(portal.url);
     await passwordStep(b);
     expect(await (await fetch(`${portal.url}/__mailbox`)).json()).toEqual([]);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PATHS } from "./paths";
 import { createMockPortal, type MockPortal } from "./portal";
+import { adminFetch } from "./testing/admin";
 import { attr, TestBrowser, tagById, textById } from "./testing/browser";
 
 let portal: MockPortal;
@@ -60,7 +61,7 @@ describe("real mode", () => {
   it("the admin switch changes the mode at runtime, both ways", async () => {
     const b = new TestBrowser(portal.url);
     const set = (body: unknown) =>
-      fetch(`${portal.url}/__admin/cps-mode`, { method: "POST", body: JSON.stringify(body) });
+      adminFetch(`${portal.url}/__admin/cps-mode`, { method: "POST", body: JSON.stringify(body) });
     expect((await set({ mode: "token" })).status).toBe(200);
     const token = await b.get(`${PATHS.loginCps}?ReturnUrl=${RETURN}`);
     expect(token.status).toBe(200);
@@ -71,7 +72,7 @@ describe("real mode", () => {
   });
 
   it("can simulate a working browser + Cryptolib (TLS client auth succeeded) for a given holder", async () => {
-    const r = await fetch(`${portal.url}/__admin/cps-mode`, {
+    const r = await adminFetch(`${portal.url}/__admin/cps-mode`, {
       method: "POST",
       body: JSON.stringify({ mode: "real", realOutcome: "success", nationalId: "899700218896" }),
     });

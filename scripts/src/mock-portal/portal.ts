@@ -302,7 +302,7 @@ export function createMockPortal(options: MockPortalOptions = {}): MockPortal {
   registerPscPortalRoutes(router, rt, psc, loopbackBase);
   psc.register(router);
   registerAppRoutes(router, rt);
-  if (options.admin !== false) registerAdminRoutes(router, admin);
+  if (options.admin !== false) registerAdminRoutes(router, admin, ownOrigins);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("X-Content-Type-Options", "nosniff");

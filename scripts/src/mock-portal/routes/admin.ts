@@ -17,9 +17,20 @@ function mailView(m: MailRecord, withRaw: boolean) {
   return withRaw ? m : rest;
 }
 
-export function registerAdminRoutes(router: Router, admin: AdminApi): void {
+/**
+ * The admin API has no authentication (test only, loopback by default), so it refuses what a web page could send
+ * it: a request whose Host is not one of the portal's names (DNS rebinding), and a state-changing request without
+ * `Content-Type: application/json` (a cross-site form or no-cors fetch cannot set it without a CORS preflight, which
+ * the mock never grants). Reads are JSON without CORS headers, so other origins cannot read them.
+ */
+export function registerAdminRoutes(router: Router, admin: AdminApi, ownOrigins: () => string[]): void {
   const A = PATHS.admin;
   const wrap = (fn: (ctx: Context) => unknown | Promise<unknown>) => async (ctx: Context) => {
+    if (!ownOrigins().includes(ctx.origin)) return ctx.json({ error: "unexpected Host" }, 403);
+    const reading = ctx.method === "GET" || ctx.method === "HEAD";
+    const type = (ctx.req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (!reading && type !== "application/json")
+      return ctx.json({ error: "Content-Type must be application/json" }, 415);
     try {
       ctx.json(await fn(ctx));
     } catch (e) {
