@@ -112,7 +112,7 @@ describe("dashboard", () => {
     const r = await b.post(
       `${PATHS.dossier(dossier.module, d.numero)}/Accepter`,
       { __RequestVerificationToken: csrf },
-      { headers: { Referer: `${portal.url}${PATHS.dashboard}` } },
+      { headers: { Referer: `${portal.url}${PATHS.dashboard}?onglet=horspatientele` } },
     );
     expect(r.status).toBe(302);
     expect(r.location).toBe(`${PATHS.dashboard}?onglet=horspatientele`);

@@ -22,6 +22,23 @@ function csrfOk(s: Session, value: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The dashboard or search page the action was clicked on (same origin only), to go back to it. */
+function backToList(ctx: Context): string | undefined {
+  const referer = ctx.req.headers.referer;
+  if (!referer) return undefined;
+  let u: URL;
+  try {
+    u = new URL(referer);
+  } catch {
+    return undefined;
+  }
+  if (u.origin !== ctx.origin) return undefined;
+  const path = u.pathname.toLowerCase();
+  return path === PATHS.dashboard.toLowerCase() || path === PATHS.search.toLowerCase()
+    ? u.pathname + u.search
+    : undefined;
+}
+
 function isOnglet(x: string | null): x is Onglet {
   return x !== null && Object.hasOwn(ONGLETS, x);
 }
@@ -131,12 +148,7 @@ export function registerAppRoutes(router: Router, rt: Runtime): void {
       }
       const d = rt.dossiers.get(numero)!;
       // Back where the doctor was: the dashboard tab (actions from the table) or the dossier page.
-      const referer = ctx.req.headers.referer ?? "";
-      ctx.redirect(
-        referer.includes("/MedecinLiberal/TDB")
-          ? `${PATHS.dashboard}?onglet=horspatientele`
-          : PATHS.dossier(d.module, d.numero),
-      );
+      ctx.redirect(backToList(ctx) ?? PATHS.dossier(d.module, d.numero));
     });
   action("Accepter", (n) => {
     rt.dossiers.accept(n);
