@@ -18,6 +18,8 @@ export interface InsertOptions extends CardOptions {
   wait?: boolean;
   /** Give up waiting after this long (default 5000 ms). */
   timeoutMs?: number;
+  /** Where this card connects, overriding the host's default (the APDU benchmark compares 127.0.0.1 and 127.0.0.2). */
+  cardHost?: string;
 }
 
 export type CardFactory = (profile: ProfileName, options?: CardOptions) => Promise<VirtualCard>;
@@ -244,7 +246,7 @@ export class CardHost {
         "`npx cps-testbed --help` lists them with one line each.",
       );
     }
-    const { mute: _m, wait: _w, timeoutMs: _t, ...cardOptions } = options;
+    const { mute: _m, wait: _w, timeoutMs: _t, cardHost: _h, ...cardOptions } = options;
     validateCardOptions(cardOptions);
     try {
       return await this.opts.createCard(profile, cardOptions);
@@ -263,7 +265,7 @@ export class CardHost {
     const link = new VpcdLink({
       card,
       port: reader.port,
-      ...(this.opts.host ? { host: this.opts.host } : {}),
+      ...((options.cardHost ?? this.opts.host) ? { host: options.cardHost ?? this.opts.host } : {}),
       ...(options.mute ? { mute: options.mute } : {}),
     });
     const before = this.probe.readerStates()?.find((r) => r.name === reader.name)?.state;

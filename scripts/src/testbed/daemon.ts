@@ -68,7 +68,8 @@ function insertOptions(body: Json): InsertOptions {
       throw new TestbedError("ERR_TESTBED_BAD_OPTION", `${name}: not a date: ${String(s)}`);
     return d;
   };
-  const { notBefore, notAfter, ...rest } = o;
+  // `cardHost` is not accepted over the API: the daemon must not be told to connect anywhere but its vpcd.
+  const { notBefore, notAfter, cardHost: _ignored, ...rest } = o as RemoteInsertOptions & { cardHost?: unknown };
   const out: InsertOptions = { ...rest };
   const nb = date(notBefore, "notBefore");
   const na = date(notAfter, "notAfter");
