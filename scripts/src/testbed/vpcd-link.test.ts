@@ -223,7 +223,7 @@ describe("VpcdLink faults", () => {
     expect([...random]).not.toEqual([1, 2, 3, 4, 0x90, 0x00]);
     const flipped = [...((await vpcd.exchange(READ)) ?? [])];
     expect(flipped.slice(4)).toEqual([0x90, 0x00]);
-    flipped.slice(0, 4).forEach((b, i) => expect(b).not.toBe(i + 1));
+    for (const [i, b] of flipped.slice(0, 4).entries()) expect(b).not.toBe(i + 1);
     expect([...((await vpcd.exchange(READ)) ?? [])]).toEqual([1, 2, 3, 4, 0x90, 0x00]);
   });
 
