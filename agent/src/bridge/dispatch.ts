@@ -98,15 +98,22 @@ export async function dispatchFrame(
   const request = validated.request;
   const started = Date.now();
   conn.inFlight++;
-  const deadline = new AbortController();
-  const onConnClose = () => deadline.abort(new BridgeError("ERR_CARD_OPERATION_FAILED", "connection closed"));
-  conn.lifetime.signal.addEventListener("abort", onConnClose, { once: true });
+  // The AbortController is made only when a handler reads `signal` (card operations): the common cached answers
+  // (hello, heartbeat, readers.list) then cost no controller and no listener on the connection.
+  let deadline: AbortController | undefined;
+  const onConnClose = () => deadline?.abort(new BridgeError("ERR_CARD_OPERATION_FAILED", "connection closed"));
   const afters: Array<() => void> = [];
   let closeAfter: { code: number; reason: string } | undefined;
   const ctx: HandlerContext = {
     conn,
     services,
-    signal: deadline.signal,
+    get signal() {
+      if (!deadline) {
+        deadline = new AbortController();
+        conn.lifetime.signal.addEventListener("abort", onConnClose, { once: true });
+      }
+      return deadline.signal;
+    },
     after: (fn) => afters.push(fn),
     closeAfter: (code, reason) => {
       closeAfter = { code, reason };
@@ -114,17 +121,25 @@ export async function dispatchFrame(
   };
   const ms = requestDeadlineMs(method, limits.maxRequestTimeoutMs);
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new BridgeError("ERR_TIMEOUT", `${method} took longer than ${ms} ms`, { timeoutMs: ms });
-      deadline.abort(err);
-      reject(err);
-    }, ms);
-  });
   let outcome: string;
   try {
     const handler = handlers[method] as Handler<MethodName>;
-    const result = await Promise.race([Promise.resolve().then(() => handler(request.params as never, ctx)), timeout]);
+    const result = await new Promise<unknown>((resolve, reject) => {
+      timer = setTimeout(() => {
+        const err = new BridgeError("ERR_TIMEOUT", `${method} took longer than ${ms} ms`, { timeoutMs: ms });
+        deadline?.abort(err);
+        reject(err);
+      }, ms);
+      let r: unknown;
+      try {
+        r = handler(request.params as never, ctx);
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      if (r instanceof Promise) r.then(resolve, reject);
+      else resolve(r);
+    });
     reply(conn, okResponse(id, result));
     outcome = "ok";
   } catch (e) {
@@ -136,10 +151,12 @@ export async function dispatchFrame(
     outcome = isBridgeError(e) ? e.code : "ERR_INTERNAL";
   } finally {
     clearTimeout(timer);
-    conn.lifetime.signal.removeEventListener("abort", onConnClose);
+    if (deadline) conn.lifetime.signal.removeEventListener("abort", onConnClose);
     conn.inFlight--;
   }
-  services.log.debug({ conn: conn.id, method, reqId: id, ms: Date.now() - started, outcome }, "request");
+  if (services.log.isLevelEnabled("debug")) {
+    services.log.debug({ conn: conn.id, method, reqId: id, ms: Date.now() - started, outcome }, "request");
+  }
   for (const fn of afters) {
     try {
       fn();

@@ -52,6 +52,13 @@ export interface SpawnAgentOptions {
   timeoutMs?: number;
 }
 
+/** cli/main.ts does not run itself under vitest (it is imported by unit tests): children must not inherit VITEST. */
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const k of Object.keys(out)) if (k.startsWith("VITEST")) delete out[k];
+  return out;
+}
+
 /** Runs one CLI command to completion (status, pairings, …) with the same home. */
 export function runCli(
   args: string[],
@@ -59,7 +66,7 @@ export function runCli(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [options.entry ?? defaultEntry(), ...args], {
-      env: options.env ?? process.env,
+      env: childEnv(options.env ?? process.env),
       cwd: options.cwd ?? AGENT_DIR,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -78,10 +85,7 @@ export function runCli(
 
 export async function spawnAgent(options: SpawnAgentOptions = {}): Promise<SpawnedAgent> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), "cps-bridge-agent-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, CPS_BRIDGE_HOME: home };
-  delete env.VITEST; // cli/main.ts does not run itself under vitest
-  delete env.VITEST_WORKER_ID;
-  delete env.VITEST_POOL_ID;
+  const env = childEnv({ ...process.env, ...options.env, CPS_BRIDGE_HOME: home });
   const paths = agentPaths({ env });
   const args = ["start", "--port", "0", ...(options.args ?? [])];
   const proc = spawn(process.execPath, [options.entry ?? defaultEntry(), ...args], {
