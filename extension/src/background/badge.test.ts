@@ -45,7 +45,7 @@ describe("badge", () => {
   it("Vitale inserted: orange ?, title names the card", () => {
     const b = badgeOf(connected([{ name: "R", state: "present", cardType: "vitale2" }]));
     expect(b).toMatchObject({ text: "?", color: BADGE_COLORS.warn });
-    expect(b.title).toBe("cps-bridge — Carte Vitale insérée : ce n'est pas une carte CPS");
+    expect(b.title).toBe("cps-bridge — Carte Vitale 2 insérée : ce n'est pas une carte CPS");
   });
 
   it("speaks English when the interface does", () => {

@@ -14,7 +14,7 @@ export const en: Record<MessageKey, string> = {
   "situation.no-card": "No card in the reader",
   "situation.card-mute": "The card does not answer",
   "situation.not-a-cps": "{card} inserted: this is not a CPS card",
-  "situation.unsupported-cps": "CPS card too old",
+  "situation.unsupported-cps": "This CPS card cannot be used to log in",
   "situation.card-reading": "Reading the card…",
   "situation.card-error": "Unreadable card",
   "situation.cert-expired": "The card's certificate has expired",
@@ -31,8 +31,7 @@ export const en: Record<MessageKey, string> = {
   "badge.title": "cps-bridge — {situation}",
 
   "agent.label": "cps-bridge agent",
-  "agent.connected": "connected",
-  "agent.connectedVersion": "connected (version {version})",
+  "agent.connectedLine": "cps-bridge agent connected",
   "agent.connecting": "connecting…",
   "agent.unavailable": "not answering",
   "agent.unpaired": "not paired",
@@ -60,9 +59,6 @@ export const en: Record<MessageKey, string> = {
   "card.pinOneTry": "only 1 try left out of {max}",
   "card.pinBlocked": "blocked",
   "card.stale": "Last known state, updating…",
-  "card.otherReaders": "Other readers",
-  "card.empty": "empty",
-  "card.mute": "mute card",
 
   "action.pair": "Pair the extension",
   "action.repair": "Pair again",

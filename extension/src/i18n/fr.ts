@@ -17,7 +17,7 @@ export const fr = {
   "situation.no-card": "Aucune carte dans le lecteur",
   "situation.card-mute": "La carte ne répond pas",
   "situation.not-a-cps": "{card} insérée : ce n'est pas une carte CPS",
-  "situation.unsupported-cps": "Carte CPS trop ancienne",
+  "situation.unsupported-cps": "Cette carte CPS ne permet pas la connexion",
   "situation.card-reading": "Lecture de la carte…",
   "situation.card-error": "Carte illisible",
   "situation.cert-expired": "Le certificat de la carte a expiré",
@@ -36,8 +36,7 @@ export const fr = {
 
   // Agent line
   "agent.label": "Programme cps-bridge",
-  "agent.connected": "connecté",
-  "agent.connectedVersion": "connecté (version {version})",
+  "agent.connectedLine": "Programme cps-bridge connecté",
   "agent.connecting": "connexion…",
   "agent.unavailable": "ne répond pas",
   "agent.unpaired": "non appairé",
@@ -66,9 +65,6 @@ export const fr = {
   "card.pinOneTry": "1 seul essai restant sur {max}",
   "card.pinBlocked": "bloqué",
   "card.stale": "Dernier état connu, mise à jour en cours…",
-  "card.otherReaders": "Autres lecteurs",
-  "card.empty": "vide",
-  "card.mute": "carte muette",
 
   // Actions
   "action.pair": "Appairer l'extension",

@@ -68,9 +68,15 @@ describe("i18n", () => {
     expect(errorText("ERR_NOT_A_REAL_CODE", "fr").text).toBe(ERRORS.ERR_INTERNAL.fr);
   });
 
+  it("a CPS3 read contactless is not usable, and the popup says to use the contact reader", () => {
+    const reader = { name: "R", state: "present" as const, cardType: "cps3-contactless" as const };
+    const h = headlineOf({ kind: "unsupported-cps", tone: "error", code: "ERR_UNSUPPORTED_CARD", reader }, "fr");
+    expect(h.next).toContain("lecteur à contact");
+  });
+
   it("every card type has a label; the Vitale card is called by its name", () => {
     for (const type of CARD_TYPES) expect(cardLabel(type, "fr")).not.toBe("");
-    expect(cardLabel("vitale2", "fr")).toBe("Carte Vitale");
+    expect(cardLabel("vitale2", "fr")).toBe("Carte Vitale 2");
     expect(
       headlineOf(
         {
@@ -81,7 +87,7 @@ describe("i18n", () => {
         },
         "fr",
       ).title,
-    ).toBe("Carte Vitale insérée : ce n'est pas une carte CPS");
+    ).toBe("Carte Vitale 1 insérée : ce n'est pas une carte CPS");
   });
 
   it("auto language: English for an English browser, French otherwise", () => {

@@ -2,7 +2,7 @@
  * The headline and the "what to do next" sentence of a situation, in the interface language. Shared by the badge
  * title, the popup and the PIN window. The remedy always comes from protocol/src/errors.ts.
  */
-import { cardLabel } from "../i18n/card-labels";
+import { cardAdvice, cardLabel } from "../i18n/card-labels";
 import { errorText, type MessageKey, t } from "../i18n/index";
 import type { Situation } from "./situation";
 import type { UiLanguage } from "./state";
@@ -20,6 +20,10 @@ export function headlineOf(s: Situation, lang: UiLanguage): Headline {
     return { title, next: t(lang, detailKey) };
   }
   const err = errorText(s.code, lang);
+  // An old or contactless CPS: the card label says exactly what to do ("insérez-la dans le lecteur à contact…").
+  if (s.kind === "unsupported-cps" && s.reader?.cardType !== "cpx-unknown") {
+    return { title, next: cardAdvice(s.reader?.cardType, lang) };
+  }
   // For an arbitrary agent or card error, errors.ts' own sentence says what happened better than a generic title.
   if (s.kind === "agent-error" || s.kind === "card-error") return { title: err.text, next: err.remedy };
   return { title, next: err.remedy };

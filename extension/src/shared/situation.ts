@@ -4,7 +4,8 @@
  * all read this, so they can never disagree.
  */
 import { type ErrorCode, isErrorCode } from "@cps-bridge/protocol/errors";
-import type { CardType, ReaderStatus } from "@cps-bridge/protocol/model";
+import { type CardType, type ReaderStatus, SUPPORTED_CARD_TYPES } from "@cps-bridge/protocol/model";
+import { isCpsFamily } from "../i18n/card-labels";
 import type { ExtensionState } from "./state";
 
 export type Tone = "ok" | "warn" | "error" | "neutral" | "busy";
@@ -39,13 +40,15 @@ export interface Situation {
   reader?: ReaderStatus;
 }
 
-/** Card families that are CPS cards (cps-card.md §1): CPS3, CPS4 and older generations. */
-const CPS_TYPES: ReadonlySet<CardType> = new Set(["cps3", "cps3-contactless", "cps4", "cps2ter", "cpx-unknown"]);
-/** CPS generations the agent can log in with (model.ts SUPPORTED_CARD_TYPES, plus the contactless CPS3 face). */
-const USABLE_CPS: ReadonlySet<CardType> = new Set(["cps3", "cps3-contactless", "cps4"]);
+/**
+ * CPS cards the agent can log in with (model.ts SUPPORTED_CARD_TYPES: CPS3 and CPS4 through the contact reader).
+ * Other CPS-family cards (CPS2ter, a CPS3 read contactless, an unknown CPx) are recognised but cannot log in.
+ */
+const USABLE_CPS: ReadonlySet<CardType> = new Set(SUPPORTED_CARD_TYPES);
 
+/** A card of the CPS family (protocol/src/card-labels.ts `cpsFamily`). */
 export function isCps(type: CardType | undefined): boolean {
-  return type !== undefined && CPS_TYPES.has(type);
+  return isCpsFamily(type);
 }
 
 /**

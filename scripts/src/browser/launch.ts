@@ -22,9 +22,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHROME_EXTENSION_ID } from "@cps-bridge/protocol/extension-ids";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { TestbedClient } from "../testbed/client";
+import type { Testbed } from "../testbed/index";
 import { BrowserKitError, chromiumArgs, findChromium } from "./chromium";
 import { ensureExtensionBuilt } from "./extension-build";
-import { type ServiceWorkerHandle, serviceWorkerHandle, stopServiceWorker } from "./service-worker";
+import {
+  type ServiceWorkerHandle,
+  serviceWorkerHandle,
+  stopServiceWorker,
+  waitForActivatedWorker,
+} from "./service-worker";
 
 /** The extension's settings (extension/src/shared/settings.ts), as the kit may preset them. */
 export interface ExtensionSettings {
@@ -41,10 +48,7 @@ export interface PairableAgent {
 }
 
 /** The test bench's card controls: a `Testbed` (in-process) or a `TestbedClient` (daemon of `cps-testbed up`). */
-export interface CardBench {
-  insert(reader: number | string, profile: string, options?: object): Promise<unknown>;
-  remove(reader: number | string): Promise<unknown>;
-}
+export type CardBench = Pick<Testbed, "insert" | "remove" | "swap"> | Pick<TestbedClient, "insert" | "remove" | "swap">;
 
 export interface LaunchOptions {
   /** Load the cps-bridge extension (default true). */
@@ -80,6 +84,11 @@ export interface ExtensionBrowser {
   configure(settings: Partial<ExtensionSettings>): Promise<void>;
   /** The background's current state snapshot (extension/src/shared/state.ts). */
   state(): Promise<ExtensionStateLike>;
+  /**
+   * Polls the background's state until `predicate` holds (a worker being restarted counts as "not yet");
+   * resolves with that state, rejects with the last one seen after `timeoutMs`.
+   */
+  waitForState(predicate: (s: ExtensionStateLike) => boolean, timeoutMs?: number): Promise<ExtensionStateLike>;
   cards: CardBench | undefined;
   close(): Promise<void>;
 }
@@ -96,11 +105,19 @@ export interface ExtensionStateLike {
 
 const POPUP_VIEWPORT = { width: 412, height: 640 };
 
+/** `CPS_BRIDGE_KIT_DEBUG=1` prints each step of the kit with its time, to find where a setup is slow or stuck. */
+const debug = process.env.CPS_BRIDGE_KIT_DEBUG === "1";
+const t0 = Date.now();
+function step(what: string): void {
+  if (debug) process.stderr.write(`[kit +${Date.now() - t0} ms] ${what}\n`);
+}
+
 export async function launchBrowser(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
   const withExtension = options.extension ?? true;
   const extensionPath = withExtension ? (options.extensionPath ?? ensureExtensionBuilt()) : undefined;
   const headless = options.headless ?? process.env.CPS_BRIDGE_HEADFUL !== "1";
   const userDataDir = mkdtempSync(join(tmpdir(), "cps-bridge-chromium-"));
+  step(`launching ${findChromium()} (extension: ${extensionPath ?? "none"})`);
   let browser: Browser;
   try {
     browser = await puppeteer.launch({
@@ -111,6 +128,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Extens
       ...(extensionPath ? { enableExtensions: [extensionPath] } : {}),
       args: [...chromiumArgs(), ...(options.args ?? [])],
       defaultViewport: null,
+      // No CDP call may wait puppeteer's default 180 s: a stuck browser fails the test quickly and says where.
+      protocolTimeout: 30_000,
     });
   } catch (e) {
     rmSync(userDataDir, { recursive: true, force: true });
@@ -121,6 +140,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Extens
     rmSync(userDataDir, { recursive: true, force: true });
   };
 
+  step("browser launched");
   const extensionId = CHROME_EXTENSION_ID;
   if (withExtension) {
     try {
@@ -135,6 +155,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Extens
           "the manifest `key` is missing: rebuild the extension (extension/wxt.config.ts)",
         );
       }
+      await waitForActivatedWorker(browser, id);
     } catch (e) {
       await close();
       throw e;
@@ -150,7 +171,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Extens
     return page;
   };
 
-  const serviceWorker = () => serviceWorkerHandle(browser, extensionId);
+  // One handle for the kit's life: it finds the current worker at each call, so it survives restarts.
+  let worker: Promise<ServiceWorkerHandle> | undefined;
+  const serviceWorker = () => {
+    worker ??= serviceWorkerHandle(browser, extensionId).catch((e: unknown) => {
+      worker = undefined;
+      throw e;
+    });
+    return worker;
+  };
 
   const kit: ExtensionBrowser = {
     browser,
@@ -200,15 +229,29 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Extens
         return g.cpsBridge.store.get() as ExtensionStateLike;
       });
     },
+    async waitForState(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: ExtensionStateLike | undefined;
+      for (;;) {
+        last = await kit.state().catch(() => last);
+        if (last && predicate(last)) return last;
+        if (Date.now() > deadline) {
+          throw new Error(`extension state did not match within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     cards: options.cards,
     close,
   };
 
   if (withExtension) {
     try {
+      step("service worker up; applying settings");
       // Chromium's UI language here is en-US (Debian ships only that locale pack): French unless told otherwise,
       // since French is what doctors see.
       await kit.configure({ language: "fr", ...options.settings });
+      step("settings applied");
       if (!options.keepWelcomeTab) {
         // The first-run pairing tab (extension/src/background/main.ts onInstalled) would count as a watching UI.
         const welcome = await browser
@@ -221,6 +264,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Extens
       throw e;
     }
   }
+  step("ready");
   return kit;
 }
 

@@ -30,6 +30,48 @@ export interface ServiceWorkerHandle {
 }
 
 export class WorkerGone extends Error {}
+class EvaluateTimeout extends Error {}
+
+const EVALUATE_ATTEMPTS = 3;
+const EVALUATE_TIMEOUT_MS = 8_000;
+
+async function evaluateOnce(root: CDPSession, targetId: string, expression: string): Promise<unknown> {
+  const { sessionId } = (await root.send("Target.attachToTarget", { targetId, flatten: true })) as {
+    sessionId: string;
+  };
+  const session = root.connection()?.session(sessionId);
+  if (!session) throw new WorkerGone("could not attach to the service worker");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    // A worker that has just started may still be paused "waiting for the debugger" (puppeteer auto-attaches with
+    // waitForDebuggerOnStart and resumes it a moment later): an evaluation would then wait until Chromium gives up
+    // on starting the worker. Resuming is harmless when it already runs.
+    await session.send("Runtime.runIfWaitingForDebugger").catch(() => {});
+    const evaluation = session.send("Runtime.evaluate", {
+      expression,
+      awaitPromise: true,
+      returnByValue: true,
+    }) as Promise<{
+      result: { value?: unknown };
+      exceptionDetails?: { text: string; exception?: { description?: string } };
+    }>;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new EvaluateTimeout(`no answer in ${EVALUATE_TIMEOUT_MS} ms`)),
+        EVALUATE_TIMEOUT_MS,
+      );
+    });
+    evaluation.catch(() => {});
+    const r = await Promise.race([evaluation, timeout]);
+    if (r.exceptionDetails) {
+      throw new Error(`in the service worker: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    }
+    return r.result.value;
+  } finally {
+    clearTimeout(timer);
+    await root.send("Target.detachFromTarget", { sessionId }).catch(() => {});
+  }
+}
 
 export function extensionWorkerUrlPrefix(extensionId: string): string {
   return `chrome-extension://${extensionId}/`;
@@ -61,33 +103,23 @@ export async function serviceWorkerHandle(
   return {
     targetId,
     async evaluate(fn, ...args) {
-      const current = await findWorker(root, extensionId);
-      if (current === undefined) throw new WorkerGone("the service worker is not running");
-      const { sessionId } = (await root.send("Target.attachToTarget", {
-        targetId: current.targetId,
-        flatten: true,
-      })) as { sessionId: string };
-      const session = root.connection()?.session(sessionId);
-      if (!session) throw new WorkerGone("could not attach to the service worker");
-      try {
-        const expression = `(${fn.toString()})(...${JSON.stringify(args)})`;
-        const r = (await session.send("Runtime.evaluate", {
-          expression,
-          awaitPromise: true,
-          returnByValue: true,
-        })) as {
-          result: { value?: unknown };
-          exceptionDetails?: { text: string; exception?: { description?: string } };
-        };
-        if (r.exceptionDetails) {
-          throw new Error(
-            `in the service worker: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`,
-          );
+      const expression = `(${fn.toString()})(...${JSON.stringify(args)})`;
+      let lastError: unknown;
+      for (let attempt = 1; attempt <= EVALUATE_ATTEMPTS; attempt++) {
+        const current = await findWorker(root, extensionId);
+        if (current === undefined) throw new WorkerGone("the service worker is not running");
+        try {
+          return (await evaluateOnce(root, current.targetId, expression)) as never;
+        } catch (e) {
+          if (!(e instanceof EvaluateTimeout)) throw e;
+          // Seen on a loaded machine: an evaluation on a freshly started worker that never answers. A new session
+          // on the same (or the restarted) worker answers at once.
+          lastError = e;
+          if (process.env.CPS_BRIDGE_KIT_DEBUG === "1")
+            process.stderr.write(`[kit] evaluate attempt ${attempt} timed out\n`);
         }
-        return r.result.value as never;
-      } finally {
-        await root.send("Target.detachFromTarget", { sessionId }).catch(() => {});
       }
+      throw lastError;
     },
   };
 }
@@ -142,5 +174,43 @@ export async function stopServiceWorker(
     await cdp.send("ServiceWorker.disable").catch(() => {});
   } finally {
     await page.close().catch(() => {});
+  }
+}
+
+/**
+ * Waits until the extension's worker is installed and activated. Attaching DevTools to a worker that is still
+ * installing can make Chromium drop the registration ("Failed to register a ServiceWorker", version redundant,
+ * the extension left without background; seen ~1 launch in 3 on Chromium 156 under load), so the kit attaches
+ * only after this.
+ */
+export async function waitForActivatedWorker(
+  browser: Browser,
+  extensionId: string,
+  { timeoutMs = 15_000 } = {},
+): Promise<void> {
+  const page = (await browser.pages())[0] ?? (await browser.newPage());
+  const cdp = await page.createCDPSession();
+  const prefix = extensionWorkerUrlPrefix(extensionId);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the extension's service worker was not activated within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      cdp.on("ServiceWorker.workerVersionUpdated", (e: { versions: Array<WorkerVersion & { status: string }> }) => {
+        const ours = e.versions.filter((v) => v.scriptURL.startsWith(prefix));
+        if (ours.some((v) => v.status === "activated")) {
+          clearTimeout(timer);
+          resolve();
+        } else if (ours.length > 0 && ours.every((v) => v.status === "redundant")) {
+          clearTimeout(timer);
+          reject(new Error("Chromium could not register the extension's service worker"));
+        }
+      });
+      cdp.send("ServiceWorker.enable").catch(reject);
+    });
+  } finally {
+    await cdp.send("ServiceWorker.disable").catch(() => {});
+    await cdp.detach().catch(() => {});
   }
 }

@@ -10,22 +10,25 @@ const TONE: Record<AgentView["status"], string> = {
   error: "error",
 };
 
-/** "Programme cps-bridge : connecté (version 0.1.0) · port 17777" */
+/**
+ * The agent at a glance. Connected: one short line (version and port are in the tooltip, for support staff).
+ * Otherwise the status with the port, since a wrong port is one of the reasons it does not answer.
+ */
 export function AgentLine({ agent, lang }: { agent: AgentView; lang: UiLanguage }) {
-  const status =
+  const colon = lang === "fr" ? " : " : ": ";
+  const port = t(lang, "agent.port", { port: agent.port });
+  const text =
     agent.status === "connected"
-      ? agent.agentVersion
-        ? t(lang, "agent.connectedVersion", { version: agent.agentVersion })
-        : t(lang, "agent.connected")
-      : agent.status === "authenticating"
-        ? t(lang, "agent.connecting")
-        : t(lang, `agent.${agent.status}`);
+      ? t(lang, "agent.connectedLine")
+      : `${t(lang, "agent.label")}${colon}${t(lang, agent.status === "authenticating" ? "agent.connecting" : `agent.${agent.status}`)} · ${port}`;
+  const tooltip =
+    agent.status === "connected"
+      ? [agent.agentVersion ? `version ${agent.agentVersion}` : "", port].filter(Boolean).join(" · ")
+      : undefined;
   return (
-    <p class="small muted agent-line" data-agent-status={agent.status} style={{ margin: 0 }}>
+    <p class="small muted agent-line" data-agent-status={agent.status} title={tooltip} style={{ margin: 0 }}>
       <span class={`agent-dot ${TONE[agent.status]}`} aria-hidden="true" />
-      {t(lang, "agent.label")}
-      {lang === "fr" ? " : " : ": "}
-      {status} · {t(lang, "agent.port", { port: agent.port })}
+      {text}
     </p>
   );
 }

@@ -56,9 +56,7 @@ export function CardDetails({
       {reader.state !== "empty" ? (
         <>
           <dt>{t(lang, "card.type")}</dt>
-          <dd data-field="card-type">
-            {reader.state === "mute" ? t(lang, "card.mute") : cardLabel(reader.cardType, lang)}
-          </dd>
+          <dd data-field="card-type">{cardLabel(reader.state === "mute" ? "mute" : reader.cardType, lang)}</dd>
         </>
       ) : null}
       <dt>{t(lang, "card.reader")}</dt>

@@ -41,7 +41,7 @@ describe("Popup", () => {
     expect(text()).toContain("expire dans 401 jours");
     expect(text()).toContain("3 essais restants sur 3");
     expect(text()).toContain("carte de test");
-    expect(text()).toContain("Programme cps-bridge : connecté");
+    expect(text()).toContain("Programme cps-bridge connecté");
     expect(container.querySelector('[data-action="pair"]')).toBeNull();
   });
 
@@ -55,7 +55,7 @@ describe("Popup", () => {
 
   it("Vitale card inserted: says so and what to do, from errors.ts", () => {
     const { text } = show(connected([{ name: "Lecteur", state: "present", cardType: "vitale2" }]));
-    expect(text()).toContain("Carte Vitale insérée : ce n'est pas une carte CPS");
+    expect(text()).toContain("Carte Vitale 2 insérée : ce n'est pas une carte CPS");
     expect(text()).toContain(ERRORS.ERR_NOT_A_CPS.remedyFr);
     expect(text()).not.toContain("Titulaire");
   });
@@ -127,7 +127,7 @@ describe("Popup", () => {
     expect(text()).toContain("CPS card ready");
     expect(text()).toContain("RPPS no.");
     expect(text()).toContain("3 tries left out of 3");
-    expect(text()).toContain("cps-bridge agent: connected");
+    expect(text()).toContain("cps-bridge agent connected");
   });
 
   it("opens the settings", () => {
