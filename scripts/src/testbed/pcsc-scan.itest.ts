@@ -1,8 +1,11 @@
 // pcsc_scan (pcsc-tools), an independent PC/SC client written by pcsc-lite's maintainer, watches the test bench:
 // it lists our readers, sees insertion and removal, and names the CPS3 and the Vitale 2 card from its own ATR list
 // (/usr/share/pcsc/smartcard_list.txt, never patched here). Debian's list predates CPS4: a CPS4 shows by its ATR.
+// Every pcsc_scan line about a card must come from Debian's list, unchanged: see cacheDir below.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Testbed } from "./index";
 import { pcscScanBinary } from "./pcscd";
@@ -35,11 +38,23 @@ function listDescriptions(atr: string): string[] {
 
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*[A-Za-z]`, "g");
 
+/**
+ * pcsc_scan's ATR_analysis reads `$XDG_CACHE_HOME/smartcard_list.txt` before Debian's list and, when an ATR is in no
+ * list (CPS4, unknown), downloads pcsc-tools.apdu.fr/smartcard_list.txt into it with wget. Offline that leaves an
+ * empty cache file that hides Debian's list for 10 hours (it happened here). So pcsc_scan runs with its own cache
+ * directory holding a fresh, byte-identical copy of Debian's list: the same names, and no network access.
+ */
+const cacheDir = mkdtempSync(join(tmpdir(), "cps-testbed-pcsc-scan-"));
+copyFileSync(SMARTCARD_LIST, join(cacheDir, "smartcard_list.txt"));
+
 class PcscScan {
   private proc: ChildProcess;
   private text = "";
   constructor() {
-    this.proc = spawn(pcscScanBinary(), [], { stdio: ["ignore", "pipe", "pipe"] });
+    this.proc = spawn(pcscScanBinary(), [], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, XDG_CACHE_HOME: cacheDir },
+    });
     const add = (d: Buffer) => {
       // Strip colours and the spinner.
       this.text += d.toString("latin1").replace(ANSI_ESCAPE, "");
@@ -78,6 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   scan?.stop();
   await tb?.stop();
+  rmSync(cacheDir, { recursive: true, force: true });
 });
 
 /** The block pcsc_scan prints for one event of one reader: from "Reader N: name" to the next blank-line block. */
