@@ -19,15 +19,23 @@ export interface World {
 }
 
 export async function startWorld({ pair = true } = {}): Promise<World> {
-  const tb = await Testbed.start();
-  const agent = await startAgent({ testAnchors: tb.trustAnchorsPath });
-  const kit = await launchBrowser({
-    extensionPath: inject("extensionPath"),
-    settings: { agentPort: agent.port },
-    cards: tb,
-  });
-  if (pair) await kit.pair({ agent });
-  return { tb, agent, kit };
+  const w: Partial<World> = {};
+  try {
+    w.tb = await Testbed.start();
+    w.agent = await startAgent({ testAnchors: w.tb.trustAnchorsPath });
+    w.kit = await launchBrowser({
+      extensionPath: inject("extensionPath"),
+      settings: { agentPort: w.agent.port },
+      cards: w.tb,
+    });
+    if (pair) await w.kit.pair({ agent: w.agent });
+    return w as World;
+  } catch (e) {
+    // A half-built world must not outlive the test: a leftover agent keeps reading the test bench's cards and
+    // interleaves its APDUs with the next test's agent (seen as SW 6986 "inconsistent card answers").
+    await stopWorld(w);
+    throw e;
+  }
 }
 
 export async function stopWorld(w: Partial<World>): Promise<void> {

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { ERRORS } from "@cps-bridge/protocol/errors";
 import { newChallengeNonce, verifyLoginToken } from "@cps-bridge/protocol/login-token";
-import { waitForSituation } from "@cps-bridge/scripts/browser/index";
+import { popupText, waitForSituation } from "@cps-bridge/scripts/browser/index";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shot, startWorld, stopWorld, type World } from "./helpers";
@@ -73,7 +73,17 @@ async function insertCard(profile: "cps3" | "cps3-last-try", triesLeft?: number)
     ...(triesLeft !== undefined ? { triesLeft } : {}),
   });
   const popup = await w.kit.openPopup();
-  await waitForSituation(popup, profile === "cps3" ? "ready" : "pin-last-try", 10_000);
+  try {
+    await waitForSituation(popup, profile === "cps3" ? "ready" : "pin-last-try", 10_000);
+  } catch (e) {
+    const { readdirSync, readFileSync: read } = await import("node:fs");
+    const logs = readdirSync(`${w.agent.home}/logs`)
+      .map((f) => read(`${w.agent.home}/logs/${f}`, "utf8"))
+      .join("\n");
+    throw new Error(
+      `${(e as Error).message}\n${await popupText(popup)}\n${JSON.stringify(await w.kit.state())}\nAGENT LOG:\n${logs.slice(-6000)}`,
+    );
+  }
   await popup.close();
 }
 
@@ -122,7 +132,8 @@ describe("PIN window", () => {
   it("never keeps the PIN: not in storage, not in the state", async () => {
     const sw = await w.kit.serviceWorker();
     const everything = await sw.evaluate(async () => {
-      const c = (globalThis as unknown as { chrome: { storage: Record<string, { get(): Promise<unknown> }> } }).chrome;
+      type Area = { get(): Promise<unknown> };
+      const c = (globalThis as unknown as { chrome: { storage: { local: Area; session: Area } } }).chrome;
       const g = globalThis as unknown as { cpsBridge: { store: { get(): unknown } } };
       return JSON.stringify([await c.storage.local.get(), await c.storage.session.get(), g.cpsBridge.store.get()]);
     });

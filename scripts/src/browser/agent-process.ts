@@ -46,6 +46,12 @@ export interface AgentProcess extends PairableAgent {
   output(): string;
 }
 
+/** Agents this process started and has not stopped: terminated when this process exits, so none is left behind. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const p of running) p.kill("SIGTERM");
+});
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -90,7 +96,13 @@ export async function startAgent(options: AgentProcessOptions = {}): Promise<Age
     if (proc && proc.exitCode === null && proc.signalCode === null) return;
     const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     proc = child;
-    exited = new Promise((resolve) => child.on("exit", () => resolve()));
+    running.add(child);
+    exited = new Promise((resolve) =>
+      child.on("exit", () => {
+        running.delete(child);
+        resolve();
+      }),
+    );
     let mine = "";
     const collect = (d: Buffer) => {
       mine += d;
