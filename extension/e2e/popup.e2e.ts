@@ -73,7 +73,7 @@ describe("card states", () => {
     expect(text).toContain("10101234567");
     expect(text).toContain("Médecin");
     expect(text).toContain("Carte CPS3");
-    expect(text).toMatch(/valable du \d\d\/\d\d\/\d{4} au \d\d\/\d\d\/\d{4}/);
+    expect(text).toMatch(/du \d\d\/\d\d\/\d{4} au \d\d\/\d\d\/\d{4}/);
     expect(text).toMatch(/expire dans \d+ jours/);
     expect(text).toContain("3 essais restants sur 3");
     const b = await badge(w.kit);

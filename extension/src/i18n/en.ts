@@ -46,7 +46,7 @@ export const en: Record<MessageKey, string> = {
   "card.structureId": "Identifier",
   "card.profession": "Profession",
   "card.certificate": "Certificate",
-  "card.validFromTo": "valid from {from} to {to}",
+  "card.validFromTo": "from {from} to {to}",
   "card.expiresInDays": "expires in {n} days",
   "card.expiresInOneDay": "expires tomorrow",
   "card.expiresToday": "expires today",

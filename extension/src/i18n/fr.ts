@@ -52,7 +52,7 @@ export const fr = {
   "card.structureId": "Identifiant",
   "card.profession": "Profession",
   "card.certificate": "Certificat",
-  "card.validFromTo": "valable du {from} au {to}",
+  "card.validFromTo": "du {from} au {to}",
   "card.expiresInDays": "expire dans {n} jours",
   "card.expiresInOneDay": "expire demain",
   "card.expiresToday": "expire aujourd'hui",

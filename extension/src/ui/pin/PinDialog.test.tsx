@@ -107,6 +107,8 @@ describe("PinDialog", () => {
     expect(d.text()).toContain("8 chiffres");
     expect(d.text()).toContain("ANS");
     expect(d.container.querySelector("#pin")).toBeNull();
+    // The tries shown above follow: no stale "3 essais restants".
+    expect(d.container.querySelector("[data-pin-tries]")?.textContent).toContain("bloqué");
   });
 
   it("opens directly on the explanation for a card already blocked", () => {

@@ -110,6 +110,7 @@ export function PinDialog({ lang, info, submit, cancel, close }: PinDialogProps)
         setView({ kind: "form" });
         break;
       case "blocked":
+        setTries({ triesLeft: 0, maxTries: tries?.maxTries ?? 3, blocked: true, verified: false });
         setView({ kind: "blocked" });
         break;
       case "expired":
@@ -179,7 +180,7 @@ export function PinDialog({ lang, info, submit, cancel, close }: PinDialogProps)
       <main class="pin" data-pin-view="blocked">
         {header}
         {who}
-        <ErrorNote code="ERR_PIN_BLOCKED" lang={lang} />
+        <ErrorNote code="ERR_PIN_BLOCKED" lang={lang} hideRemedy />
         <h2>{t(lang, "pin.unblockTitle")}</h2>
         <ol class="steps">
           <li>{t(lang, "pin.unblock1")}</li>

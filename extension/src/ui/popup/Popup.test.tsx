@@ -37,7 +37,7 @@ describe("Popup", () => {
     expect(text()).toContain("N° RPPS10001234567");
     expect(text()).toContain("Médecin");
     expect(text()).toContain("Carte CPS3");
-    expect(text()).toContain("valable du 01/01/2025 au 01/01/2028");
+    expect(text()).toContain("du 01/01/2025 au 01/01/2028");
     expect(text()).toContain("expire dans 401 jours");
     expect(text()).toContain("3 essais restants sur 3");
     expect(text()).toContain("carte de test");
