@@ -28,33 +28,64 @@ const split = (b: Buffer): Answer => {
   return { data, sw: b.length >= 2 ? b.readUInt16BE(b.length - 2) : -1, hex: toHex(data) };
 };
 
-/** A PC/SC connection (SHARED, T=0 or T=1) to the card of a reader. */
+/**
+ * A PC/SC connection (T=0 or T=1) to the card of a reader. EXCLUSIVE when it can be had, so that no other PC/SC
+ * client interleaves its SELECTs with ours (a cps-bridge agent running on this machine reads every inserted CPS and
+ * may keep a SHARED connection to it); else SHARED, and {@link assertAlone} then proves no foreign APDU reached the
+ * card during the test.
+ */
 class Connection {
+  /** APDUs this connection sent (GET RESPONSE / Le corrections of the binding included). */
+  sent = 0;
+  private readonly counted: CardInterface;
+
   private constructor(
     private readonly context: InstanceType<typeof sc.Context>,
     readonly card: CardInterface,
-  ) {}
+    readonly exclusive: boolean,
+  ) {
+    this.counted = Object.create(card, {
+      transmit: {
+        value: (command: Buffer | number[], options?: object) => {
+          this.sent++;
+          return card.transmit(command, options);
+        },
+      },
+    }) as CardInterface;
+  }
 
   static async open(readerName: string): Promise<Connection> {
-    const context = new sc.Context();
-    const reader = context.listReaders().find((r) => r.name === readerName);
-    if (!reader) {
-      context.close();
-      throw new Error(`reader ${readerName} not listed`);
+    const deadline = Date.now() + 3_000;
+    for (;;) {
+      const context = new sc.Context();
+      const reader = context.listReaders().find((r) => r.name === readerName);
+      if (!reader) {
+        context.close();
+        throw new Error(`reader ${readerName} not listed`);
+      }
+      const exclusive = Date.now() < deadline;
+      try {
+        const mode = exclusive ? sc.SCARD_SHARE_EXCLUSIVE : sc.SCARD_SHARE_SHARED;
+        const card = await reader.connect(mode, sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1);
+        return new Connection(context, card, exclusive);
+      } catch (error) {
+        context.close();
+        const sharing = error instanceof sc.SharingViolationError || /sharing violation/i.test(String(error));
+        if (!sharing || !exclusive) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
-    const card = await reader.connect(sc.SCARD_SHARE_SHARED, sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1);
-    return new Connection(context, card);
   }
 
   /** Raw: what the card answered, 61xx / 6Cxx included. */
   async raw(apdu: string | Uint8Array): Promise<Answer> {
-    return split(await this.card.transmit(Buffer.from(typeof apdu === "string" ? fromHex(apdu) : apdu)));
+    return split(await this.counted.transmit(Buffer.from(typeof apdu === "string" ? fromHex(apdu) : apdu)));
   }
 
   /** With the binding's T=0 handling (GET RESPONSE on 61xx, Le corrected on 6Cxx). */
   async auto(apdu: string | Uint8Array): Promise<Answer> {
     const command = Buffer.from(typeof apdu === "string" ? fromHex(apdu) : apdu);
-    return split(await transmitWithAutoResponse(this.card, command, { autoGetResponse: true }));
+    return split(await transmitWithAutoResponse(this.counted, command, { autoGetResponse: true }));
   }
 
   /**
@@ -71,7 +102,8 @@ class Connection {
 
   /** SCardReconnect with SCARD_RESET_CARD, on the binding's worker thread (the card keeps answering vpcd). */
   async reset(): Promise<void> {
-    await this.card.reconnect(sc.SCARD_SHARE_SHARED, sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1, sc.SCARD_RESET_CARD);
+    const mode = this.exclusive ? sc.SCARD_SHARE_EXCLUSIVE : sc.SCARD_SHARE_SHARED;
+    await this.card.reconnect(mode, sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1, sc.SCARD_RESET_CARD);
   }
 }
 
@@ -87,19 +119,45 @@ beforeAll(async () => {
   tb = await Testbed.start();
 });
 
+let current: { inserted: InsertedCard; apdusBefore: number } | undefined;
+
 afterEach(async () => {
-  connection?.close();
+  const c = connection;
+  const state = current;
   connection = undefined;
+  current = undefined;
+  c?.close();
   for (const r of tb.list()) if (r.card) await tb.remove(r.index);
+  // A failure above caused by another PC/SC client must say so (see Connection).
+  if (c && state) {
+    const foreign = state.inserted.link.stats.apdus - state.apdusBefore - c.sent;
+    if (foreign !== 0) {
+      throw new Error(
+        `${foreign} APDU(s) from another PC/SC client reached the card during this test (connection ${
+          c.exclusive ? "EXCLUSIVE" : "SHARED: EXCLUSIVE refused for 3 s"
+        }); is a cps-bridge agent running on this machine? (ps -ef | grep cps-bridge)`,
+      );
+    }
+  }
 });
 
 afterAll(async () => {
   await tb?.stop();
 });
 
+/** Inserts a card in reader 0 and connects; waits until no other client is talking to it (1 s without APDU). */
 async function insertAndConnect(profile: Parameters<Testbed["insert"]>[1], options = {}): Promise<InsertedCard> {
   const inserted = await tb.insert(0, profile, options);
   connection = await Connection.open(tb.readers[0]!.name);
+  if (!connection.exclusive) {
+    for (let quiet = 0, last = -1, waited = 0; quiet < 1_000 && waited < 10_000; waited += 100) {
+      const now = inserted.link.stats.apdus;
+      quiet = now === last ? quiet + 100 : 0;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  current = { inserted, apdusBefore: inserted.link.stats.apdus };
   return inserted;
 }
 
