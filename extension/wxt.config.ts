@@ -51,5 +51,24 @@ export default defineConfig({
   zip: {
     artifactTemplate: "cps-bridge-{{version}}-{{browser}}.zip",
     sourcesTemplate: "cps-bridge-{{version}}-sources.zip",
+    // The sources zip (for addons.mozilla.org review) must rebuild alone: the extension bundles @cps-bridge/protocol,
+    // so it holds the workspace root files, protocol/ and extension/ (rebuild: `npm ci && npm run build:firefox -w
+    // extension`).
+    sourcesRoot: "..",
+    includeSources: [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.base.json",
+      "biome.json",
+      "protocol/package.json",
+      "protocol/src/**",
+      "extension/**",
+    ],
+    excludeSources: [
+      "extension/.output/**",
+      "extension/e2e/**",
+      "extension/src/test-support/**",
+      "protocol/src/test-support/**",
+    ],
   },
 });
