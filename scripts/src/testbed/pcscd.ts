@@ -18,6 +18,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -486,6 +487,11 @@ export class PcscdController {
       if (Date.now() > end) throw new TestbedError("ERR_TESTBED_TIMEOUT", `pcscd (pid ${pid}) did not exit.`);
       await sleep(20);
     }
+    // Dead, but maybe not reaped yet (a zombie child of this process is reaped on a later event-loop turn). A new
+    // pcscd takes a zombie named in the old pid file for a running pcscd (kill(pid, 0) succeeds) and refuses to
+    // start: wait a little for the reaping; spawnPcscd() also clears such a stale pid file.
+    const reapEnd = Date.now() + 1_000;
+    while (existsSync(`/proc/${pid}`) && Date.now() < reapEnd) await sleep(10);
   }
 
   /** @internal spawns `pcscd -f -c <configDir>` detached, logging to {@link logPath}, and waits until ready. */
@@ -506,6 +512,7 @@ export class PcscdController {
       );
     }
     await checkPortsFree(this.readers.map((r) => r.port));
+    await clearStalePidFile();
     renderConfig(this.opts.stateDir, this.configDir);
     const logFd = openSync(this.logPath, "a", 0o600);
     const args = ["-f", "-c", this.configDir, ...(this.opts.debug ? ["-d"] : [])];
@@ -582,6 +589,23 @@ export class PcscdController {
   get childProcess(): ChildProcess | undefined {
     return this.child;
   }
+}
+
+/**
+ * pcscd 1.9.9 refuses to start while its pid file names a pid that `kill(pid, 0)` accepts — a zombie too (a killed
+ * pcscd not yet reaped by its parent). When nothing serves the socket and that pid is dead or a zombie, the file
+ * is stale: remove it (pcscd then cleans the rest itself).
+ */
+async function clearStalePidFile(): Promise<void> {
+  if (await pcscdServing()) return;
+  let pid: number | undefined;
+  try {
+    const m = /\d+/.exec(readFileSync(PCSCD_PID_FILE, "latin1"));
+    pid = m ? Number(m[0]) : undefined;
+  } catch {
+    return;
+  }
+  if (pid !== undefined && !processAlive(pid)) rmSync(PCSCD_PID_FILE, { force: true });
 }
 
 function tail(path: string, lines = 15): string {

@@ -300,15 +300,12 @@ describe("pcscd killed and started again (recovery tests of the agent need this)
     expect(hex(probe.presence(cps.reader.name)?.atr)).toBe(hex(cps.card.atr));
   });
 
-  it("a fresh event monitor works after the restart", async () => {
-    const fresh = new EventLog();
-    try {
-      const from = fresh.mark();
-      await tb.insert(2, "vitale2");
-      await fresh.waitFor(from, (e) => e.type === "card-inserted" && e.reader === tb.readers[2]!.name);
-    } finally {
-      fresh.stop();
-    }
+  it("a fresh event monitor works after the restart (the binding's own never recovers, feasibility.md §3)", async () => {
+    log.stop();
+    log = new EventLog(); // the later tests use this one
+    const from = log.mark();
+    await tb.insert(2, "vitale2");
+    await log.waitFor(from, (e) => e.type === "card-inserted" && e.reader === tb.readers[2]!.name);
   });
 });
 
