@@ -37,7 +37,11 @@ type Outcome = { ok: true; token: unknown } | { ok: false; code: string };
 /** Starts requestPinAndSign in the worker (kept on globalThis) and returns the PIN window that opens. */
 async function startRequest(origin: string, nonce: string): Promise<Page> {
   const sw = await w.kit.serviceWorker();
-  const windowOpened = w.kit.browser.waitForTarget((t) => t.url().includes("/pin.html?request="), { timeout: 10_000 });
+  // A new window: the previous test's one may still be closing itself.
+  const before = new Set(w.kit.browser.targets());
+  const windowOpened = w.kit.browser.waitForTarget((t) => t.url().includes("/pin.html?request=") && !before.has(t), {
+    timeout: 10_000,
+  });
   await sw.evaluate(
     (o: string, n: string) => {
       const g = globalThis as unknown as {
@@ -147,8 +151,10 @@ describe("PIN window", () => {
     expect(await page.$eval('[data-action="pin-submit"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     await shot(page, "pin-03-last-try");
     await page.click('[data-action="confirm-last-try"]');
+    const closed = new Promise<void>((resolve) => page.once("close", () => resolve()));
     await typePin(page, PIN);
     expect((await outcome()).ok).toBe(true);
+    await closed;
   });
 
   it("a wrong PIN on the last try blocks the card; the window explains how to unblock", async () => {
