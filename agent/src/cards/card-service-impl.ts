@@ -29,7 +29,7 @@ import type {
   SignResult,
 } from "../card-service";
 import { type Logger, silentLogger } from "../log";
-import type { ExchangeObserver } from "../pcsc/apdu";
+import type { ExchangeRecord } from "../pcsc/apdu";
 import { hex } from "../pcsc/apdu";
 import type { PcscBinding } from "../pcsc/binding";
 import { ReaderSession } from "../pcsc/reader-session";
@@ -96,7 +96,7 @@ export class CardServiceImpl implements CardService {
   private testAnchors: X509Certificate[] = [];
   private extraCas: X509Certificate[] = [];
   private unsubscribe: (() => void) | undefined;
-  private readonly exchangeObservers = new Set<ExchangeObserver>();
+  private readonly exchangeObservers = new Set<(record: ExchangeRecord & { reader: string }) => void>();
   /** performance.now() of the binding event behind the last card.inserted / card.removed (benchmark). */
   lastCardEventAt: { reader: string; type: string; pcscAt: number; emittedAt: number } | undefined;
 
@@ -154,8 +154,8 @@ export class CardServiceImpl implements CardService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every raw APDU exchange on every reader (benchmark recording, APDU counts in tests). */
-  observeExchanges(observer: ExchangeObserver): () => void {
+  /** Every raw APDU exchange of this agent on every reader (benchmark recording, APDU counts in tests). */
+  observeExchanges(observer: (record: ExchangeRecord & { reader: string }) => void): () => void {
     this.exchangeObservers.add(observer);
     return () => this.exchangeObservers.delete(observer);
   }
@@ -183,7 +183,7 @@ export class CardServiceImpl implements CardService {
           apduTimeoutMs: this.options.apduTimeoutMs,
         });
         session.observe((r) => {
-          for (const o of this.exchangeObservers) o(r);
+          for (const o of this.exchangeObservers) o({ ...r, reader: e.reader });
         });
         this.entries.set(e.reader, { session, status: { name: e.reader, state: "empty" } });
         this.emit({ type: "reader.attached", reader: e.reader });
@@ -243,7 +243,13 @@ export class CardServiceImpl implements CardService {
       if (!isBridgeError(err)) this.log.error({ err, reader: entry.status.name }, "reading the card failed");
       else
         this.log.warn(
-          { event: "card.read-failed", reader: entry.status.name, code, details: err.details },
+          {
+            event: "card.read-failed",
+            reader: entry.status.name,
+            code,
+            details: err.details,
+            cause: (err.cause as Error | undefined)?.message,
+          },
           "card not read",
         );
       entry.status = { ...entry.status, errorCode: code };

@@ -113,19 +113,26 @@ export class Cps3Driver extends DriverBase {
         reason: "contactless",
       });
     }
-    const mse = await this.ias(tx, files, () =>
-      tx.send({
-        cla: 0x00,
-        ins: 0x22,
-        p1: 0x41,
-        p2: 0xa4,
-        data: Uint8Array.of(0x80, 0x01, ALG_RSA_PKCS1, 0x84, 0x01, id.authKeyReference),
-      }),
-    );
-    if (mse.sw !== 0x9000) throw this.signFailure(mse.sw, "MSE SET AT");
-    const r = await this.ias(tx, files, () =>
-      tx.send({ cla: 0x00, ins: 0x88, p1: 0x00, p2: 0x00, data: info, le: 256 }),
-    );
+    const attempt = async (): Promise<ResponseApdu> => {
+      const mse = await this.ias(tx, files, () =>
+        tx.send({
+          cla: 0x00,
+          ins: 0x22,
+          p1: 0x41,
+          p2: 0xa4,
+          data: Uint8Array.of(0x80, 0x01, ALG_RSA_PKCS1, 0x84, 0x01, id.authKeyReference),
+        }),
+      );
+      if (mse.sw !== 0x9000) return mse;
+      return this.ias(tx, files, () => tx.send({ cla: 0x00, ins: 0x88, p1: 0x00, p2: 0x00, data: info, le: 256 }));
+    };
+    let r = await attempt();
+    if (r.sw === 0x6985) {
+      // The security environment was lost between MSE and INTERNAL AUTHENTICATE (another application selected
+      // the IAS application meanwhile — no PC/SC transaction, see driver-base.ts readOnly): set it again, once.
+      await this.selectApplication(tx, files);
+      r = await attempt();
+    }
     if (r.sw !== 0x9000) throw this.signFailure(r.sw, "INTERNAL AUTHENTICATE");
     return r.data;
   }

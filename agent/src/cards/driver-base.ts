@@ -100,6 +100,30 @@ export abstract class DriverBase implements CardDriver {
     );
   }
 
+  /**
+   * A sequence that only reads, run a second time (after a short random pause) when the card's answers did not
+   * make sense: without SCardBeginTransaction (pcsc/smartcard-binding.ts) another PC/SC client — Cryptolib, billing
+   * software, a second agent — may slip a SELECT between our SELECT and READ BINARY, and we would read another
+   * file. A damaged card fails twice and is reported; nothing that spends a PIN try is ever repeated.
+   */
+  protected async readOnly<T>(
+    label: string,
+    options: TransactionOptions | undefined,
+    fn: (tx: Transaction, files: CardFiles) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.run(label, options, fn);
+    } catch (err) {
+      if (!isBridgeError(err, "ERR_CARD_DATA_INVALID") && !isBridgeError(err, "ERR_CARD_OPERATION_FAILED")) throw err;
+      this.log.info(
+        { event: "card.read-retry", label, code: err.code, reason: err.details?.reason, sw: err.details?.sw },
+        "inconsistent card answers (another application using the card?): reading again",
+      );
+      await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 80)));
+      return this.run(label, options, fn);
+    }
+  }
+
   protected async selectAidOrThrow(files: CardFiles, aid: Uint8Array, what: string): Promise<void> {
     const sw = await files.selectAid(aid);
     if (sw !== 0x9000) throw refused(`SELECT ${what}`, sw);
@@ -110,7 +134,7 @@ export abstract class DriverBase implements CardDriver {
   }
 
   async readIdentity(options?: TransactionOptions): Promise<CardIdentity> {
-    const raw = await this.run("readIdentity", options, async (tx, files) => {
+    const raw = await this.readOnly("readIdentity", options, async (tx, files) => {
       await files.select(EF_SN_ICC, "EF.SN.ICC");
       const serial = parseSerial(await this.readSerialBytes(files));
       const cached = this.ctx.cache.get(this.cacheKey(serial));
@@ -204,7 +228,7 @@ export abstract class DriverBase implements CardDriver {
   async pinStatus(options?: TransactionOptions): Promise<PinStatus> {
     const id = await this.ensureIdentity(options);
     const info = this.requirePin(id);
-    return this.run("pinStatus", options, (tx, files) => this.readPinCounter(tx, files, info));
+    return this.readOnly("pinStatus", options, (tx, files) => this.readPinCounter(tx, files, info));
   }
 
   async verifyPin(pin: Uint8Array, options: VerifyPinOptions = {}): Promise<PinStatus> {

@@ -78,10 +78,14 @@ describe("ReaderSession", () => {
     await expect(session.transaction((tx) => tx.send(SELECT))).resolves.toMatchObject({ sw: 0x9000 });
   });
 
-  it("turns a transmit failure into ERR_CARD_REMOVED when pcscd confirms the card left", async () => {
+  it("turns a transmit failure into ERR_CARD_REMOVED when the removal is reported shortly after", async () => {
     binding.failNextTransmit = "Transaction failed";
     const p = session.transaction((tx) => tx.send(SELECT));
-    binding.readers.get("R")!.card = null; // pcscd sees the card gone, the monitor has not said so yet
+    // the monitor reports the removal ~100 ms after the failed transmit (pcscd's presence poll)
+    setTimeout(() => {
+      binding.remove("R");
+      session.cardRemoved();
+    }, 100);
     await expect(p).rejects.toMatchObject({ code: "ERR_CARD_REMOVED" });
   });
 
@@ -93,10 +97,17 @@ describe("ReaderSession", () => {
     });
   });
 
-  it("answers ERR_CARD_MUTE when the card stops answering, then serves again", async () => {
+  it("answers ERR_CARD_MUTE when the card stops answering; no new native call until the stuck one settles", async () => {
     delay = 1000;
     await expect(session.transaction((tx) => tx.send(SELECT))).rejects.toMatchObject({ code: "ERR_CARD_MUTE" });
     delay = 0;
+    const sent = binding.transmitted.length;
+    await expect(session.transaction((tx) => tx.send(SELECT))).rejects.toMatchObject({
+      code: "ERR_CARD_MUTE",
+      message: expect.stringContaining("previous answer"),
+    });
+    expect(binding.transmitted.length).toBe(sent);
+    await sleep(800); // the stuck answer finally comes
     await expect(session.transaction((tx) => tx.send(SELECT))).resolves.toMatchObject({ sw: 0x9000 });
   });
 

@@ -75,6 +75,12 @@ export class ReaderSession {
   /** Rejects the in-flight transmit when the card leaves. */
   private removal: { promise: Promise<never>; reject: (e: unknown) => void } | undefined;
   private readonly observers = new Set<ExchangeObserver>();
+  /**
+   * A native call (transmit or connect) that outlived its deadline and still occupies a libuv worker thread:
+   * until it settles (the card is pulled, pcscd gives up) this reader gets no new native call, so one stuck card
+   * can never exhaust the thread pool the rest of the agent needs.
+   */
+  private stuck: Promise<unknown> | undefined;
   private readonly log: Logger;
   private readonly apduTimeoutMs: number;
   private readonly removalConfirmMs: number;
@@ -180,18 +186,14 @@ export class ReaderSession {
     }
     if (this.supervisor.reportFailure(err)) return toBridgeError(err, { reader: this.name, serviceDown: true });
     const mapped = toBridgeError(err, { reader: this.name, operation: "transmit" });
-    const fromBinding = !isBridgeError(err);
-    if (fromBinding && (mapped.code === "ERR_CARD_COMMUNICATION" || mapped.code === "ERR_PCSC_FAILURE")) {
-      // vpcd and some readers report a pulled card as a transmit failure before pcscd's next poll notices the
-      // removal: ask pcscd for a short while before calling it a communication error.
+    if (mapped.code === "ERR_CARD_COMMUNICATION" || mapped.code === "ERR_PCSC_FAILURE") {
+      // Readers report a card pulled mid-command as a transmit failure, and vpcd even as an empty "successful"
+      // answer (no status word), before pcscd's next presence poll (~400 ms) reports the removal to our monitor:
+      // wait a little for that event before calling it a communication error. (Only the monitor's event is
+      // awaited: no synchronous PC/SC call here — one would freeze the event loop while a reader is stuck.)
       const deadline = performance.now() + this.removalConfirmMs;
-      while (performance.now() < deadline) {
-        if (generation !== this.generation) break;
-        const still = this.supervisor.stillPresent(this.name, this.atr);
-        if (still === false) break;
-        await sleep(50);
-      }
-      if (generation !== this.generation || this.supervisor.stillPresent(this.name, this.atr) === false) {
+      while (performance.now() < deadline && generation === this.generation) await sleep(20);
+      if (generation !== this.generation) {
         return new BridgeError("ERR_CARD_REMOVED", undefined, { reader: this.name }, { cause: err });
       }
     }
@@ -222,11 +224,40 @@ export class ReaderSession {
 
   /** SCardConnect SHARED for the card of `generation`. */
   private async openCard(generation: number): Promise<PcscCard> {
+    this.refuseWhileStuck();
     let card: PcscCard;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     try {
-      card = await this.supervisor.context().connect(this.name);
+      // SCardConnect has no deadline of its own: a reader whose driver is stuck (a card that stopped answering)
+      // would keep us waiting forever.
+      const connecting = this.supervisor.context().connect(this.name);
+      connecting.then(
+        (late) => {
+          if (timedOut) {
+            try {
+              late.disconnect("leave");
+            } catch {}
+          }
+        },
+        () => {},
+      );
+      card = await Promise.race([
+        connecting,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            timedOut = true;
+            this.markStuck(connecting);
+            reject(
+              new BridgeError("ERR_CARD_MUTE", `no connection within ${this.apduTimeoutMs} ms`, { reader: this.name }),
+            );
+          }, this.apduTimeoutMs);
+        }),
+      ]);
     } catch (err) {
       throw toBridgeError(err, { reader: this.name, operation: "connect" });
+    } finally {
+      clearTimeout(timer);
     }
     if (generation !== this.generation) {
       try {
@@ -283,8 +314,28 @@ export class ReaderSession {
     return tx;
   }
 
+  private refuseWhileStuck(): void {
+    if (this.stuck) {
+      throw new BridgeError("ERR_CARD_MUTE", "the reader still waits for the card's previous answer", {
+        reader: this.name,
+      });
+    }
+  }
+
+  private markStuck(call: Promise<unknown>): void {
+    const settled = call.then(
+      () => {},
+      () => {},
+    );
+    this.stuck = settled;
+    settled.then(() => {
+      if (this.stuck === settled) this.stuck = undefined;
+    });
+  }
+
   /** The transmit, raced against the card's removal and a timeout. */
   private guardedTransmit(card: PcscCard, command: Uint8Array): Promise<Uint8Array> {
+    this.refuseWhileStuck();
     if (!this.removal) {
       let reject!: (e: unknown) => void;
       const promise = new Promise<never>((_, r) => {
@@ -293,17 +344,18 @@ export class ReaderSession {
       promise.catch(() => {});
       this.removal = { promise, reject };
     }
+    const sending = card.transmit(command);
+    sending.catch(() => {});
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         // Leave the stuck handle alone (a synchronous disconnect could block on it); the next operation
         // connects afresh.
         if (this.card === card) this.card = undefined;
+        this.markStuck(sending);
         reject(new BridgeError("ERR_CARD_MUTE", `no answer within ${this.apduTimeoutMs} ms`, { reader: this.name }));
       }, this.apduTimeoutMs);
     });
-    const sending = card.transmit(command);
-    sending.catch(() => {});
     return Promise.race([sending, this.removal.promise, timeout]).finally(() => clearTimeout(timer));
   }
 

@@ -77,10 +77,19 @@ class SmartcardCard implements PcscCard {
   }
 }
 
+/**
+ * `listReaders` is synchronous in `smartcard` (SCardListReaders + SCardGetStatusChange on the main thread): with a
+ * reader whose driver is stuck on a card that never answers, it blocks the whole event loop. So it is called only
+ * when the supervisor (re)connects and when a reader we do not know yet is asked for; `connect` reuses the Reader
+ * objects of the last listing (SCardConnect itself runs on a worker thread).
+ */
 class SmartcardContext implements PcscContext {
+  private readers = new Map<string, NativeReader>();
   constructor(private readonly native: ContextInterface) {}
   private readersNative(): NativeReader[] {
-    return this.native.listReaders() as unknown as NativeReader[];
+    const list = this.native.listReaders() as unknown as NativeReader[];
+    this.readers = new Map(list.map((r) => [r.name, r]));
+    return list;
   }
   listReaders(): ReaderSnapshot[] {
     return this.readersNative().map((r) => ({
@@ -90,7 +99,7 @@ class SmartcardContext implements PcscContext {
     }));
   }
   async connect(readerName: string): Promise<PcscCard> {
-    const reader = this.readersNative().find((r) => r.name === readerName);
+    const reader = this.readers.get(readerName) ?? this.readersNative().find((r) => r.name === readerName);
     if (!reader) throw new Error("Unknown reader");
     try {
       return new SmartcardCard(await reader.connect(SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1));

@@ -116,18 +116,6 @@ export class PcscSupervisor {
     return true;
   }
 
-  /** Asks pcscd directly whether `reader` still holds a card with `atr` (removal confirmation). */
-  stillPresent(reader: string, atr: Uint8Array | null): boolean | undefined {
-    if (!this.ctx) return undefined;
-    try {
-      const r = this.ctx.listReaders().find((x) => x.name === reader);
-      if (!r) return false;
-      return (r.state & SCARD_STATE.PRESENT) !== 0 && sameAtr(r.atr, atr);
-    } catch {
-      return undefined;
-    }
-  }
-
   // ─────────────────────────────── lifecycle ───────────────────────────────
 
   private tryConnect(): boolean {
