@@ -152,6 +152,11 @@ describe("agent and worker lifecycle", () => {
     expect(text).toContain("cps-bridge start");
     expect((await badge(w.kit)).text).toBe("OFF");
     await shot(popup, "popup-10-agent-stopped");
+    const pairing = await w.kit.openExtensionPage("pair.html");
+    await pairing.waitForSelector('[data-agent-down="true"]', { timeout: 5_000 });
+    expect(await pairing.$eval("main", (m) => m.textContent)).toContain("cps-bridge start");
+    await shot(pairing, "pairing-03-agent-down");
+    await pairing.close();
     await w.agent.start();
     const recovered = await waitForSituation(popup, "ready", 10_000);
     expect(recovered).toBeLessThan(2_000);
@@ -181,6 +186,19 @@ describe("agent and worker lifecycle", () => {
     expect(await popupText(fresh)).toContain("Carte CPS4");
     await shot(fresh, "popup-11-after-worker-restart");
     await fresh.close();
+  });
+
+  it("options: port, pairing, portals, language, developer origins", async () => {
+    const page = await w.kit.openExtensionPage("options.html");
+    await page.waitForSelector("#agent-port");
+    expect(await page.$eval("#agent-port", (i) => (i as HTMLInputElement).value)).toBe(String(w.agent.port));
+    expect(await page.$eval("#portals", (t) => (t as HTMLTextAreaElement).value)).toContain(
+      "https://viatrajectoire.fr",
+    );
+    expect(await page.$eval("[data-paired]", (p) => p.getAttribute("data-paired"))).toBe("true");
+    await page.setViewport({ width: 700, height: 900 });
+    await shot(page, "options-01");
+    await page.close();
   });
 
   it("speaks English when set to English", async () => {

@@ -72,16 +72,16 @@ export function OptionsPage({
       <form onSubmit={onSave}>
         <h2>{t(lang, "options.agent")}</h2>
         <label for="agent-port">{t(lang, "options.port")}</label>
-        <div style={{ marginTop: 6 }}>
+        <div style={{ marginTop: "6px" }}>
           <input
             id="agent-port"
             inputMode="numeric"
             value={port}
             onInput={(e) => setPort((e.target as HTMLInputElement).value)}
-            style={{ width: 120 }}
+            style={{ width: "120px" }}
           />
         </div>
-        <p class="small muted" style={{ marginTop: 6 }}>
+        <p class="small muted" style={{ marginTop: "6px" }}>
           {t(lang, "options.portHelp", { port: DEFAULT_AGENT_PORT })}
         </p>
 
@@ -90,7 +90,7 @@ export function OptionsPage({
           {state.paired ? t(lang, "options.paired") : t(lang, "options.notPaired")}
         </p>
         {forgotten ? <p class="note">{t(lang, "options.forgotten")}</p> : null}
-        <div class="actions" style={{ marginTop: 6 }}>
+        <div class="actions" style={{ marginTop: "6px" }}>
           <button type="button" onClick={actions.openPairing} data-action="pair">
             {state.paired ? t(lang, "action.repair") : t(lang, "action.pair")}
           </button>
@@ -117,7 +117,7 @@ export function OptionsPage({
           onInput={(e) => setPortals((e.target as HTMLTextAreaElement).value)}
           spellcheck={false}
         />
-        <p class="small muted" style={{ marginTop: 6 }}>
+        <p class="small muted" style={{ marginTop: "6px" }}>
           {t(lang, "options.portalsHelp")}
         </p>
 
@@ -132,9 +132,9 @@ export function OptionsPage({
           <option value="en">English</option>
         </select>
 
-        <details style={{ marginTop: 24 }} open={settings.developerOrigins.length > 0}>
+        <details style={{ marginTop: "24px" }} open={settings.developerOrigins.length > 0}>
           <summary style={{ cursor: "pointer", fontWeight: 650 }}>{t(lang, "options.developer")}</summary>
-          <p class="small muted" style={{ marginTop: 8 }}>
+          <p class="small muted" style={{ marginTop: "8px" }}>
             {t(lang, "options.developerHelp")}
           </p>
           <textarea

@@ -93,7 +93,7 @@ export function PairingPage({
           </ol>
           <form onSubmit={onSubmit} class="pair-form" autocomplete="off">
             <label for="pairing-code">{t(lang, "pair.codeLabel")}</label>
-            <div class="actions" style={{ marginTop: 6 }}>
+            <div class="actions" style={{ marginTop: "6px" }}>
               <input
                 id="pairing-code"
                 name="pairing-code"

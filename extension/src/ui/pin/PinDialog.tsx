@@ -125,7 +125,7 @@ export function PinDialog({ lang, info, submit, cancel, close }: PinDialogProps)
   const header = (
     <header class="page-head">
       <Logo size={26} />
-      <h1 style={{ fontSize: 18 }}>{t(lang, "pin.title")}</h1>
+      <h1 style={{ fontSize: "18px" }}>{t(lang, "pin.title")}</h1>
     </header>
   );
 
@@ -257,7 +257,7 @@ export function PinDialog({ lang, info, submit, cancel, close }: PinDialogProps)
             </label>
           </div>
         ) : null}
-        <p class="small muted" style={{ marginTop: 12 }}>
+        <p class="small muted" style={{ marginTop: "12px" }}>
           {t(lang, "pin.onlyIfYou")}
         </p>
         <div class="actions">
