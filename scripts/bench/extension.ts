@@ -99,7 +99,11 @@ function stats(values: number[]) {
 
 async function main() {
   const chromeDir = ensureExtensionBuilt();
-  const ff = spawnSync("npx", ["wxt", "build", "-b", "firefox"], { cwd: EXTENSION_DIR, encoding: "utf8" });
+  const ff = spawnSync("npx", ["wxt", "build", "-b", "firefox"], {
+    cwd: EXTENSION_DIR,
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   const firefoxDir = join(EXTENSION_DIR, ".output", "firefox-mv2");
   const sizes = {
     "chrome-mv3": sizesOf(chromeDir, "background.js"),

@@ -45,11 +45,11 @@ export function ensureExtensionBuilt({ force = false, log = (_: string) => {} } 
   const why = force ? "forced" : buildStaleness();
   if (why === undefined) return CHROME_BUILD_DIR;
   log(`building the extension (${why})…`);
-  const r = spawnSync("npx", ["wxt", "build"], {
-    cwd: EXTENSION_DIR,
-    encoding: "utf8",
-    env: { ...process.env, CI: "1" },
-  });
+  // A production build whatever the caller's environment: vitest sets NODE_ENV=test, with which Vite keeps the
+  // development JSX transform (source paths in every component, +60 % size): not what doctors install.
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: "1", NODE_ENV: "production" };
+  for (const k of Object.keys(env)) if (k.startsWith("VITEST")) delete env[k];
+  const r = spawnSync("npx", ["wxt", "build"], { cwd: EXTENSION_DIR, encoding: "utf8", env });
   if (r.status !== 0 || !existsSync(join(CHROME_BUILD_DIR, "manifest.json"))) {
     throw new BrowserKitError(
       `wxt build failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(-2000)}`,
