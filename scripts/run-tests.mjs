@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: type-check, lint, then every vitest project (unit, extension, integration, e2e) in one run.
 // CI does not read vitest's own summary, so this prints the plain closing line `N passed, N failed`,
-// counting each test, plus the type-check and the lint as one check each.
+// counting each test, plus each type-check and the lint as one check each.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +23,7 @@ function check(name, cmd, args) {
 
 if (extraArgs.length === 0) {
   check("typecheck", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
+  check("typecheck extension", "npx", ["tsc", "-p", "extension/tsconfig.json", "--noEmit"]);
   check("lint", "npx", ["biome", "check", "."]);
 }
 

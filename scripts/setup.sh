@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what cps-bridge needs on a Debian 12 machine and the npm workspace, idempotently:
+#   - Debian packages: pcscd + the vpcd virtual-reader driver (test bench), pcsc-tools (pcsc_scan),
+#     libpcsclite-dev + a C++ toolchain (the `smartcard` N-API addon builds against pcsc-lite), chromium
+#     (end-to-end tests and the demo), dovecot-imapd (a real IMAP server for the mailbox tests), iproute2;
+#   - the loopback quickack route that makes virtual-card APDUs ~100x faster (root only; optional);
+#   - `npm ci` (exact versions from package-lock.json).
+# Uses sudo for the system steps when not root. Never starts a service: the test bench starts pcscd itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive PUPPETEER_SKIP_DOWNLOAD=1
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+PACKAGES=(pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium dovecot-imapd iproute2
+  python3 make g++ ca-certificates)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "== Debian packages: all present"
+fi
+
+echo "== quickack route for the virtual cards (optional)"
+$SUDO bash scripts/testbed/quickack.sh add 2>/dev/null && echo "quickack: on" \
+  || echo "quickack: not set (APDUs take ~44 ms instead of ~0.35 ms; everything still works)"
+
+echo "== npm ci"
+npm ci --no-audit --no-fund
