@@ -33,12 +33,20 @@ export type CardServiceEvent =
   | { type: "pcsc.state"; state: PcscState };
 
 export interface CardService {
+  /**
+   * Resolves once the first enumeration is done: the service is up and the readers present now are in `readers()`
+   * (their cards being read), or the service is known to be down (`pcscState()` = "down"; it keeps retrying).
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
   pcscState(): PcscState;
   /** Cached view: no APDU. Identity and PIN status appear once read (reads start at insertion). */
   readers(): ReaderStatus[];
-  /** Reads (or returns cached) identity + certificate summary + PIN status of one card. */
+  /**
+   * Reads (or returns cached) identity + certificate summary + PIN status of one card. With `options.reader`, that
+   * reader's status whatever it holds (empty, mute, a Vitale… with `errorCode` when a CPS could not be read);
+   * without, the reader holding a CPS card (errors as documented on `CardOperationOptions.reader`).
+   */
   cardStatus(options?: CardOperationOptions): Promise<ReaderStatus>;
   pinStatus(options?: CardOperationOptions): Promise<PinStatus>;
   /**

@@ -18,8 +18,9 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { certificateValidity } from "@cps-bridge/protocol/certificate-summary";
 import { BridgeError, isBridgeError } from "@cps-bridge/protocol/errors";
-import type { CardType, PcscState, PinStatus, ReaderStatus } from "@cps-bridge/protocol/model";
+import type { CardType, CertificateSummary, PcscState, PinStatus, ReaderStatus } from "@cps-bridge/protocol/model";
 import type { X509Certificate } from "@cps-bridge/protocol/x509";
 import type {
   CardOperationOptions,
@@ -210,8 +211,8 @@ export class CardServiceImpl implements CardService {
           atr: e.atr && !e.mute ? hex(e.atr) : undefined,
           cardType: initial?.type ?? atrType(e.atr),
         };
-        this.emit({ type: "card.inserted", reader: structuredClone(entry.status) });
         this.lastCardEventAt = { reader: e.reader, type: "inserted", pcscAt: e.at, emittedAt: performance.now() };
+        this.emit({ type: "card.inserted", reader: structuredClone(entry.status) });
         this.log.info({ event: "card.inserted", reader: e.reader, cardType: entry.status.cardType }, "card inserted");
         if (!e.mute && this.options.readOnInsert !== false) this.startSettle(entry);
         return;
@@ -225,8 +226,8 @@ export class CardServiceImpl implements CardService {
         entry.settling = undefined;
         entry.chain = undefined;
         entry.status = { name: e.reader, state: "empty" };
-        this.emit({ type: "card.removed", reader: e.reader });
         this.lastCardEventAt = { reader: e.reader, type: "removed", pcscAt: e.at, emittedAt: performance.now() };
+        this.emit({ type: "card.removed", reader: e.reader });
         this.log.info({ event: "card.removed", reader: e.reader }, "card removed");
         return;
       }
@@ -303,7 +304,26 @@ export class CardServiceImpl implements CardService {
     this.emit({ type: "card.updated", reader: structuredClone(entry.status) });
   }
 
-  private async summary(identity: CardIdentity) {
+  /** Summary with the chain verdict, computed once per identity (the cache keeps identities across reinsertion). */
+  private readonly summaries = new WeakMap<
+    CardIdentity,
+    Promise<{ summary: CertificateSummary; chain: ChainResult }>
+  >();
+
+  private summary(identity: CardIdentity): Promise<{ summary: CertificateSummary; chain: ChainResult }> {
+    let s = this.summaries.get(identity);
+    if (!s) {
+      s = this.computeSummary(identity);
+      this.summaries.set(identity, s);
+      s.catch(() => this.summaries.delete(identity));
+    }
+    return s.then(({ summary, chain }) => {
+      const { validity, daysLeft } = certificateValidity(identity.certificate, this.options.now?.() ?? new Date());
+      return { summary: { ...summary, validity, daysLeft }, chain };
+    });
+  }
+
+  private async computeSummary(identity: CardIdentity) {
     return summarise(
       identity.certificate,
       {
@@ -395,9 +415,12 @@ export class CardServiceImpl implements CardService {
       await this.startSettle(entry);
     }
     if (entry.driver?.identity && entry.status.certificate) {
-      // validity depends on the date: recompute (no APDU)
-      const { summary } = await this.summary(entry.driver.identity);
-      entry.status = { ...entry.status, certificate: summary };
+      // validity depends on the date: recompute it (no APDU, no crypto; the chain verdict does not change)
+      const { validity, daysLeft } = certificateValidity(
+        entry.driver.identity.certificate,
+        this.options.now?.() ?? new Date(),
+      );
+      entry.status = { ...entry.status, certificate: { ...entry.status.certificate, validity, daysLeft } };
     }
     return structuredClone(entry.status);
   }

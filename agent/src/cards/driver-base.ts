@@ -187,7 +187,10 @@ export abstract class DriverBase implements CardDriver {
         return [];
       }
     });
-    const modulusBytes = rsaModulusBytes(certificate) ?? Math.ceil((layout.authKey.modulusBits || 2048) / 8);
+    // The PrKDF's modulusLength when it gives one (no key parsing on the read path); else from the certificate.
+    const modulusBytes =
+      (layout.authKey.modulusBits > 0 ? Math.ceil(layout.authKey.modulusBits / 8) : rsaModulusBytes(certificate)) ??
+      256;
     const identity: CardIdentity = {
       serial,
       certificate,

@@ -107,7 +107,7 @@ export async function runCard(opts: CardOptions, lang: "fr" | "en", log: Logger)
       if (doc.pcsc === "up" && !names.includes(opts.reader)) {
         const e = new BridgeError("ERR_READER_NOT_FOUND", undefined, { reader: opts.reader });
         process.stderr.write(`${message(e, lang)}\n`);
-        if (names.length) process.stderr.write(`${lang === "fr" ? "Lecteurs" : "Readers"} : ${names.join(", ")}\n`);
+        if (names.length) process.stderr.write(`${lang === "fr" ? "Lecteurs :" : "Readers:"} ${names.join(", ")}\n`);
         return EXIT.noSuchReader;
       }
       names = names.filter((n) => n === opts.reader);
@@ -202,8 +202,11 @@ const MARK: Record<Verdict["level"], string> = { ok: "✔", warning: "⚠", erro
 
 function human(doc: CardJson, lang: "fr" | "en"): string {
   const t = T[lang];
+  // French typography: a space before the colon and « » quotes; English: neither.
+  const c = lang === "fr" ? " :" : ":";
+  const q = (x: string) => (lang === "fr" ? `« ${x} »` : `"${x}"`);
   const lines: string[] = [];
-  lines.push(`${t.service} : ${t.pcsc[doc.pcsc]}${doc.testMode ? ` (${t.testMode})` : ""}`);
+  lines.push(`${t.service}${c} ${t.pcsc[doc.pcsc]}${doc.testMode ? ` (${t.testMode})` : ""}`);
   if (doc.pcsc === "down") {
     const d = ERRORS.ERR_PCSC_SERVICE_DOWN;
     lines.push(`  ${lang === "fr" ? d.remedyFr : d.remedyEn}`);
@@ -213,32 +216,33 @@ function human(doc: CardJson, lang: "fr" | "en"): string {
   for (const r of doc.readers) {
     lines.push("");
     const what = r.state === "empty" ? t.empty : ((r.cardLabel && CARD_TYPE_LABELS[r.cardType!].name[lang]) ?? "?");
-    lines.push(`${t.reader} « ${r.name} » : ${what}`);
-    if (r.atr) lines.push(`  ${t.atr} : ${r.atr.replace(/(..)(?!$)/g, "$1 ")}`);
-    if (r.serial) lines.push(`  ${t.serial} : ${r.serial}`);
+    lines.push(`${t.reader} ${q(r.name)}${c} ${what}`);
+    if (r.atr) lines.push(`  ${t.atr}${c} ${r.atr.replace(/(..)(?!$)/g, "$1 ")}`);
+    if (r.serial) lines.push(`  ${t.serial}${c} ${r.serial}`);
     if (r.holder) {
       const h = r.holder;
       lines.push(
-        `  ${t.holder} : ${h.givenName} ${h.surname} — ${h.profession} (${h.kind}, ${h.idType} ${h.nationalId})`,
+        `  ${t.holder}${c} ${h.givenName} ${h.surname} — ${h.profession} (${h.kind}, ${h.idType} ${h.nationalId})`,
       );
     }
     if (r.certificate) {
-      const c = r.certificate;
+      const cert = r.certificate;
+      const days = cert.validity === "valid" || cert.validity === "expiring" ? ` (${cert.daysLeft} ${t.days})` : "";
       lines.push(
-        `  ${t.cert} : ${t.issuer} ${cn(c.issuer)}, ${t.from} ${c.notBefore.slice(0, 10)} ${t.to} ${c.notAfter.slice(0, 10)} — ${t.validity[c.validity]}${c.validity === "valid" || c.validity === "expiring" ? ` (${c.daysLeft} ${t.days})` : ""}, ${t.chain} : ${t.chains[c.chain]}`,
+        `  ${t.cert}${c} ${t.issuer} ${cn(cert.issuer)}, ${t.from} ${cert.notBefore.slice(0, 10)} ${t.to} ${cert.notAfter.slice(0, 10)} — ${t.validity[cert.validity]}${days}, ${t.chain}${c} ${t.chains[cert.chain]}`,
       );
     }
     if (r.pin) {
       const p = r.pin;
       lines.push(
-        `  ${t.pin} : ${p.blocked ? t.blocked : t.tries(p.triesLeft, p.maxTries)}${p.verified ? `, ${t.verified}` : ""}`,
+        `  ${t.pin}${c} ${p.blocked ? t.blocked : t.tries(p.triesLeft, p.maxTries)}${p.verified ? `, ${t.verified}` : ""}`,
       );
     }
     const v = r.verdict;
     const text = lang === "fr" ? v.fr : v.en;
     const remedy = lang === "fr" ? v.remedyFr : v.remedyEn;
     lines.push(
-      `  ${t.verdict} : ${MARK[v.level]} ${text}${v.level !== "ok" && remedy ? ` ${remedy}` : ""}${v.code ? ` (${v.code})` : ""}`,
+      `  ${t.verdict}${c} ${MARK[v.level]} ${text}${v.level !== "ok" && remedy ? ` — ${remedy}` : ""}${v.code ? ` (${v.code})` : ""}`,
     );
   }
   return `${lines.join("\n")}\n`;

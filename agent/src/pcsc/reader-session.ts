@@ -271,19 +271,23 @@ export class ReaderSession {
 
   private makeTransaction(generation: number, signal: AbortSignal | undefined): Transaction & { sentSecret: boolean } {
     let count = 0;
+    // APDU traces (header, lengths, SW, time — never data) only at trace level; nothing is built otherwise.
+    const traceOn = this.log.isLevelEnabled("trace");
     const observer: ExchangeObserver = (record: ExchangeRecord) => {
       count++;
-      this.log.trace(
-        {
-          event: "apdu",
-          header: record.header,
-          lc: record.lc,
-          sw: swHex(record.sw),
-          le: record.responseLength,
-          ms: +record.ms.toFixed(2),
-        },
-        "apdu",
-      );
+      if (traceOn) {
+        this.log.trace(
+          {
+            event: "apdu",
+            header: record.header,
+            lc: record.lc,
+            sw: swHex(record.sw),
+            le: record.responseLength,
+            ms: +record.ms.toFixed(2),
+          },
+          "apdu",
+        );
+      }
       for (const o of this.observers) o(record);
     };
     const transport = {
