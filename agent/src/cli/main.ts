@@ -55,5 +55,6 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
 }
 
-// Imported by the launcher to run; imported by tests (vitest sets VITEST) only for buildProgram().
-if (!process.env.VITEST) await main();
+// Imported by the launcher to run (not awaited: main() never throws, and the bundle is CommonJS, which has no
+// top-level await); imported by tests (vitest sets VITEST) only for buildProgram().
+if (!process.env.VITEST) void main();
