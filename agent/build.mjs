@@ -10,22 +10,6 @@ import { build } from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, "dist");
 
-/**
- * cli/main.ts ends with a top-level `await main()`, which esbuild cannot emit as CommonJS. main() never throws (it
- * sets process.exitCode), so in the bundle the call is made without awaiting the result. Remove this plugin once
- * main.ts calls `void main()` itself.
- */
-const noTopLevelAwaitInMain = {
-  name: "no-top-level-await-in-main",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]cli[\\/]main\.ts$/ }, async (args) => {
-      const { readFile } = await import("node:fs/promises");
-      const text = await readFile(args.path, "utf8");
-      return { contents: text.replace(/\bawait main\(\);/g, "void main();"), loader: "ts" };
-    });
-  },
-};
-
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { "cps-bridge": join(here, "src/cli/main.ts") },
@@ -45,7 +29,6 @@ const result = await build({
   legalComments: "linked",
   logLevel: "warning",
   metafile: true,
-  plugins: [noTopLevelAwaitInMain],
 });
 chmodSync(join(outdir, "cps-bridge.cjs"), 0o755);
 const files = readdirSync(outdir);
