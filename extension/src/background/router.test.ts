@@ -59,6 +59,7 @@ describe("Router", () => {
         "pin.cancel",
         "pin.info",
         "pin.submit",
+        "ui.open",
       ].sort(),
     );
     expect(() => new Router([...HANDLERS, HANDLERS[0]!], services(), OWN)).toThrow(/Two handlers/);

@@ -127,4 +127,41 @@ export const en: Record<MessageKey, string> = {
   "options.developerHelp":
     "Extra addresses for tests, for example the test portal http://localhost:8443. The agent accepts them in test mode only.",
   "options.saved": "Settings saved.",
+  "portal.brand": "CPS card login assistant",
+  "portal.login.button": "Log in with my CPS card",
+  "portal.login.pinInWindow": "Your PIN is typed in the cps-bridge window, never in this page.",
+  "portal.login.waitingPin": "Type your PIN in the cps-bridge window that just opened.",
+  "portal.login.submitting": "PIN accepted: logging in to the portal…",
+  "portal.login.blocked": "Card login is not possible right now: first do what is said above.",
+  "portal.login.wait": "One moment: cps-bridge is checking your card.",
+  "portal.login.lastTry": "Only one try left: the PIN window will ask you to confirm before using it.",
+  "portal.login.failed": "The login did not go through",
+  "portal.login.refused": "The portal refused the login",
+  "portal.real.explain":
+    "This portal logs in with the card through the browser and the Cryptolib CPS component. cps-bridge checks your card before you click “Se connecter par carte CPS”.",
+  "portal.preflight.title": "CPS card login stopped before it fails",
+  "portal.preflight.why": "cps-bridge has just checked your card: the card login would fail.",
+  "portal.preflight.whyLastTry":
+    "Only one PIN try is left: one more mistake will block your card. Go on only if you are sure of your PIN.",
+  "portal.preflight.continue": "Continue anyway",
+  "portal.preflight.dismiss": "Close",
+  "portal.failure.title": "cps-bridge has just checked your card",
+  "portal.failure.cardExplains": "This is what prevents the card login:",
+  "portal.failure.cardFine": "Your CPS card and your reader work: the failure does not come from them.",
+  "portal.failure.cardFineCauses": "Likely causes, most frequent first:",
+  "portal.failure.causeBrowser":
+    "The browser remembers an earlier failure: close it completely (all its windows), then try again.",
+  "portal.failure.causeCryptolib":
+    "The Cryptolib CPS component is missing or too old (at least 5.2.1 for a CPS4 card): the ministry's verification tool below tells.",
+  "portal.failure.causeCancelled": "The certificate choice or the PIN entry was cancelled.",
+  "portal.failure.unknown": "cps-bridge cannot check your card right now:",
+  "portal.failure.otherWays": "Other ways to log in",
+  "portal.failure.ecps": "Log in with e-CPS",
+  "portal.failure.ecpsHelp": "with the e-CPS app on your phone",
+  "portal.failure.password": "Identifier and password",
+  "portal.failure.passwordHelp":
+    "then the code received by e-mail; only if you have already logged in once with the card or e-CPS",
+  "portal.failure.retry": "Try the card login again",
+  "portal.failure.portalHelp": "The portal's help remains available below.",
+  "portal.method.highlight": "cps-bridge: use this way to log in",
 };

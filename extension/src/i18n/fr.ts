@@ -137,6 +137,46 @@ export const fr = {
   "options.developerHelp":
     "Adresses supplémentaires pour les tests, par exemple le portail de test http://localhost:8443. Le programme ne les accepte qu'en mode test.",
   "options.saved": "Réglages enregistrés.",
+  // Portal login assistant (content script on the portal's login pages: docs/login-assistant.md)
+  "portal.brand": "Assistant de connexion par carte CPS",
+  "portal.login.button": "Se connecter avec ma carte CPS",
+  "portal.login.pinInWindow": "Votre code porteur se saisit dans la fenêtre cps-bridge, jamais dans cette page.",
+  "portal.login.waitingPin": "Saisissez votre code porteur dans la fenêtre cps-bridge qui vient de s'ouvrir.",
+  "portal.login.submitting": "Code accepté : connexion au portail…",
+  "portal.login.blocked":
+    "Connexion par carte impossible pour l'instant : faites d'abord ce qui est indiqué ci-dessus.",
+  "portal.login.wait": "Un instant : cps-bridge vérifie votre carte.",
+  "portal.login.lastTry":
+    "Il ne vous reste qu'un essai : la fenêtre du code vous demandera de confirmer avant de l'utiliser.",
+  "portal.login.failed": "La connexion n'a pas abouti",
+  "portal.login.refused": "Le portail a refusé la connexion",
+  "portal.real.explain":
+    "Ce portail fait la connexion par carte avec le navigateur et le composant Cryptolib CPS. cps-bridge vérifie votre carte avant que vous cliquiez sur « Se connecter par carte CPS ».",
+  "portal.preflight.title": "Connexion par carte CPS arrêtée avant l'échec",
+  "portal.preflight.why": "cps-bridge a vérifié votre carte à l'instant : la connexion par carte échouerait.",
+  "portal.preflight.whyLastTry":
+    "Il ne reste qu'un essai du code porteur : une erreur de plus bloquera votre carte. Continuez seulement si vous êtes sûr de votre code.",
+  "portal.preflight.continue": "Continuer quand même",
+  "portal.preflight.dismiss": "Fermer",
+  "portal.failure.title": "cps-bridge a vérifié votre carte à l'instant",
+  "portal.failure.cardExplains": "Voici ce qui empêche la connexion par carte :",
+  "portal.failure.cardFine": "Votre carte CPS et votre lecteur fonctionnent : l'échec ne vient pas d'eux.",
+  "portal.failure.cardFineCauses": "Causes probables, de la plus fréquente à la plus rare :",
+  "portal.failure.causeBrowser":
+    "Le navigateur a gardé en mémoire un échec précédent : fermez-le complètement (toutes ses fenêtres), puis réessayez.",
+  "portal.failure.causeCryptolib":
+    "Le composant Cryptolib CPS n'est pas installé ou est trop ancien (version 5.2.1 au moins pour une carte CPS4) : l'outil de vérification du ministère ci-dessous le dit.",
+  "portal.failure.causeCancelled": "Le choix du certificat ou la saisie du code porteur a été annulé.",
+  "portal.failure.unknown": "cps-bridge ne peut pas vérifier votre carte en ce moment :",
+  "portal.failure.otherWays": "Autres moyens de vous connecter",
+  "portal.failure.ecps": "Se connecter par e-CPS",
+  "portal.failure.ecpsHelp": "avec l'application e-CPS de votre téléphone",
+  "portal.failure.password": "Identifiant et mot de passe",
+  "portal.failure.passwordHelp":
+    "puis le code reçu par e-mail ; possible seulement si vous vous êtes déjà connecté une fois par carte ou e-CPS",
+  "portal.failure.retry": "Réessayer la connexion par carte",
+  "portal.failure.portalHelp": "Les aides du portail restent disponibles ci-dessous.",
+  "portal.method.highlight": "cps-bridge : utilisez ce moyen de connexion",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -37,6 +37,8 @@ export interface MessageMap {
    * The origin is never part of the request: the background reads it from the sender.
    */
   "login.requestToken": { request: { challengeNonce: string }; answer: Answer<{ token: LoginToken }> };
+  /** Portal login assistant: open one of the extension's own pages (pairing, options) in a new tab. */
+  "ui.open": { request: { page: "pair" | "options" }; answer: Answer };
 }
 
 export type MessageType = keyof MessageMap;

@@ -10,6 +10,7 @@ import pairingSubmit from "./pairing-submit";
 import pinCancel from "./pin-cancel";
 import pinInfo from "./pin-info";
 import pinSubmit from "./pin-submit";
+import uiOpen from "./ui-open";
 
 export const HANDLERS: readonly AnyHandler[] = [
   agentReconnect,
@@ -19,4 +20,5 @@ export const HANDLERS: readonly AnyHandler[] = [
   pinSubmit,
   pinCancel,
   loginRequestToken,
+  uiOpen,
 ];
