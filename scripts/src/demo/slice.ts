@@ -1,0 +1,116 @@
+/**
+ * The whole CPS-login slice on one machine, for the demo (run.ts), the login benchmark (scripts/bench/login.ts) and
+ * the login e2e tests: the test bench's virtual readers (real pcscd + vpcd), the real agent in test mode, the mock
+ * ViaTrajectoire portal, and Chromium with the built extension — paired with that agent and with the mock's origin
+ * enabled as a developer portal in the options. Everything it starts, `stop()` stops, in reverse order; every
+ * directory it creates is temporary.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "puppeteer-core";
+import { type AgentProcess, type ExtensionBrowser, launchBrowser, startAgent } from "../browser/index";
+import { createMockPortal, type MockPortal } from "../mock-portal/portal";
+import { Testbed } from "../testbed/index";
+
+export interface SliceOptions {
+  /** Card login mode of the mock portal (default `token`). */
+  mode?: "token" | "real";
+  /** Default true (`CPS_BRIDGE_HEADFUL=1` also shows it). */
+  headless?: boolean;
+  /** The built chrome-mv3 directory (default: built if stale, by the kit). */
+  extensionPath?: string;
+  /** The portal origin the browser uses and the options allow: `localhost` (default) or `127.0.0.1`. */
+  portalHost?: "localhost" | "127.0.0.1";
+  /** A private test bench state directory (the demo: nothing left behind); default the test bench's own. */
+  privateTestbedState?: boolean;
+  /** Progress lines (the demo prints them). */
+  log?: (line: string) => void;
+  /** Mock portal start date (default: real now). */
+  now?: string;
+}
+
+export interface Slice {
+  tb: Testbed;
+  agent: AgentProcess;
+  portal: MockPortal;
+  kit: ExtensionBrowser;
+  /** e.g. http://localhost:41234 — the origin enabled in the options, whose tokens the portal accepts. */
+  origin: string;
+  /** The médecin libéral login page at that origin (ReturnUrl = the dashboard). */
+  loginUrl: string;
+  /** One line per HTTP request the portal served, "METHOD /path STATUS" (never bodies): what reached it. */
+  requests: string[];
+  /** Token posts that reached the portal so far (POSTs to Login.aspx / LoginCPS.aspx). */
+  tokenPosts(): number;
+  /** Opens the login page in a new tab and waits for the assistant's panel to be there. */
+  openLogin(url?: string): Promise<Page>;
+  stop(): Promise<void>;
+}
+
+export async function startSlice(o: SliceOptions = {}): Promise<Slice> {
+  const log = o.log ?? (() => {});
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    stops.length = 0;
+  };
+  try {
+    const stateDir = o.privateTestbedState ? mkdtempSync(join(tmpdir(), "cps-bridge-demo-testbed-")) : undefined;
+    if (stateDir) stops.push(async () => rmSync(stateDir, { recursive: true, force: true }));
+    log("test bench: pcscd with the virtual readers…");
+    const tb = await Testbed.start(stateDir ? { stateDir } : {});
+    stops.push(() => tb.stop());
+
+    log("agent: cps-bridge start --test-mode…");
+    const agent = await startAgent({ testAnchors: tb.trustAnchorsPath });
+    stops.push(() => agent.close());
+
+    const requests: string[] = [];
+    const portal = createMockPortal({
+      mode: o.mode ?? "token",
+      testAnchorsFile: tb.trustAnchorsPath,
+      log: (line) => requests.push(line),
+      ...(o.now ? { now: o.now } : {}),
+    });
+    const base = await portal.start();
+    stops.push(() => portal.stop());
+    const port = new URL(base).port;
+    const origin = `http://${o.portalHost ?? "localhost"}:${port}`;
+    const loginUrl = portal.urls.login.replace(base, origin);
+    log(`mock portal (${o.mode ?? "token"} mode): ${loginUrl}`);
+
+    log("Chromium with the cps-bridge extension…");
+    const kit = await launchBrowser({
+      headless: o.headless ?? process.env.CPS_BRIDGE_HEADFUL !== "1",
+      ...(o.extensionPath ? { extensionPath: o.extensionPath } : {}),
+      settings: { agentPort: agent.port, developerOrigins: [origin] },
+      cards: tb,
+    });
+    stops.push(() => kit.close());
+    log("pairing the extension with the agent (cps-bridge pair)…");
+    await kit.pair({ agent });
+
+    const slice: Slice = {
+      tb,
+      agent,
+      portal,
+      kit,
+      origin,
+      loginUrl,
+      requests,
+      tokenPosts: () => requests.filter((l) => /^POST \S*\/AccesLibre\/Login(CPS)?\.aspx\b/i.test(l)).length,
+      async openLogin(url = loginUrl) {
+        const page = await kit.browser.newPage();
+        await page.setViewport({ width: 1100, height: 900 });
+        await page.goto(url, { waitUntil: "load" });
+        return page;
+      },
+      stop: stopAll,
+    };
+    return slice;
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
