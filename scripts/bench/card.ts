@@ -118,7 +118,13 @@ async function benchCard(tb: Testbed, index: number, profile: "cps3" | "cps4") {
     for (let i = 0; i < ITERATIONS; i++) rawTimes.push(await replay(raw.card, commands));
     const ms = stats(times);
     const rawReplayMs = stats(rawTimes);
-    return { apdus: commands.length, ms, wireMs: stats(wire), rawReplayMs, ratio: Math.round((ms.median / rawReplayMs.median) * 100) / 100 };
+    return {
+      apdus: commands.length,
+      ms,
+      wireMs: stats(wire),
+      rawReplayMs,
+      ratio: Math.round((ms.median / rawReplayMs.median) * 100) / 100,
+    };
   }
 
   const fresh = (cache: IdentityCache): CardDriver => createDriver(family, { session, cache, logger: log });

@@ -69,7 +69,6 @@ export class ReaderSession {
   /** Bumped on every insertion and removal; a sequence started for one card never runs on another. */
   private generation = 0;
   private present = false;
-  private atr: Uint8Array | null = null;
   private busy = false;
   private readonly queue: Waiter[] = [];
   /** Rejects the in-flight transmit when the card leaves. */
@@ -111,16 +110,14 @@ export class ReaderSession {
     return () => this.observers.delete(observer);
   }
 
-  cardInserted(atr: Uint8Array | null): void {
+  cardInserted(_atr: Uint8Array | null): void {
     this.dropCard("inserted");
     this.present = true;
-    this.atr = atr;
   }
 
   cardRemoved(): void {
     this.dropCard("removed");
     this.present = false;
-    this.atr = null;
   }
 
   /** Reader gone or service lost: same as a removal, and nothing may wait any more. */
