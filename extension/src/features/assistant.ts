@@ -40,7 +40,7 @@ export function startAssistant(doc: Document = document, location: Location = wi
     const settings = await loadSettings().catch(() => undefined);
     if (mine.signal.aborted || settings === undefined || !originEnabled(url.origin, settings)) return;
     live ??= openLiveState(root.signal, () => root.abort());
-    runFeatures(FEATURES, { doc, url, page, live, send, fallbackLang }, mine.signal);
+    runFeatures(FEATURES, { doc, url, page, live, send, fallbackLang, bus: new EventTarget() }, mine.signal);
   };
 
   const onStorage = (changes: Record<string, unknown>, area: string) => {

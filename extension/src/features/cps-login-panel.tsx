@@ -11,10 +11,14 @@
  */
 import { render } from "preact";
 import { findCpsButton, readLoginOutcome } from "../portal/detectors";
+import { preflightStops } from "../portal/readiness";
 import * as S from "../portal/selectors";
 import { mountShadowHost } from "../portal/shadow-host";
 import { type LoginPhase, tokenLogin } from "../portal/token-login";
+import { situationOf } from "../shared/situation";
 import { LoginPanel } from "../ui/portal/LoginPanel";
+import { PreflightStop } from "../ui/portal/PreflightStop";
+import { PREFLIGHT_STOP, type PreflightStopDetail } from "./cps-preflight";
 import { defineFeature } from "./feature";
 
 export default defineFeature({
@@ -26,7 +30,19 @@ export default defineFeature({
     const anchor = button ?? doc.querySelector(S.loginForm);
     if (!anchor) return false;
     const mode = page.kind === "cps-token" || (page.kind === "login" && page.challenge) ? "token" : "real";
-    const { container } = mountShadowHost(anchor, button ? "after" : "append", "cps-login-panel", signal);
+    const { host, container } = mountShadowHost(anchor, button ? "after" : "append", "cps-login-panel", signal);
+    // Today's portal: the pre-flight's warning, shown here in place of the panel until dismissed or obsolete.
+    let stopped: PreflightStopDetail | undefined;
+    env.bus.addEventListener(
+      PREFLIGHT_STOP,
+      (e) => {
+        e.preventDefault();
+        stopped = (e as CustomEvent<PreflightStopDetail>).detail;
+        draw();
+        host.scrollIntoView({ block: "nearest" });
+      },
+      { signal },
+    );
     // A refusal the portal wrote after the previous attempt (`#lblErreur[data-code]`), until the next attempt.
     let portalOutcome = mode === "token" ? readLoginOutcome(doc) : undefined;
     let phase: LoginPhase = { step: "idle" };
@@ -45,9 +61,34 @@ export default defineFeature({
 
     function draw() {
       if (signal.aborted) return;
+      const state = env.live.current();
+      // The card was put right meanwhile (e.g. the CPS card replaced the Vitale card): the warning has no object.
+      if (stopped && state && !preflightStops(situationOf(state))) stopped = undefined;
+      if (stopped && state) {
+        const stop = stopped;
+        render(
+          <PreflightStop
+            situation={stop.situation}
+            lang={state.language}
+            onDismiss={(e) => {
+              if (!e.isTrusted) return;
+              stopped = undefined;
+              draw();
+            }}
+            onContinue={(e) => {
+              if (!e.isTrusted) return;
+              stopped = undefined;
+              draw();
+              stop.proceed();
+            }}
+          />,
+          container,
+        );
+        return;
+      }
       render(
         <LoginPanel
-          state={env.live.current()}
+          state={state}
           mode={mode}
           phase={phase}
           {...(portalOutcome ? { portalOutcome } : {})}

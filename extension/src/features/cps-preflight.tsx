@@ -5,14 +5,26 @@
  * Vitale card, blocked PIN, expired certificate… portal/readiness.ts) it stops the navigation and says why, with a
  * "Continuer quand même" escape hatch (cps-bridge sees the card through its agent; the middleware might see more).
  * When the agent is away it knows nothing and never stands in the way.
+ *
+ * The warning is shown by the login panel, in its place right under the button (PREFLIGHT_STOP on `env.bus`), so the
+ * doctor reads one box, not two saying the same; this feature draws its own box only when no panel took it.
  */
 import { render } from "preact";
 import { findCpsButton } from "../portal/detectors";
 import { preflightStops } from "../portal/readiness";
 import { HOST_TAG, mountShadowHost, type ShadowMount } from "../portal/shadow-host";
-import { situationOf } from "../shared/situation";
+import { type Situation, situationOf } from "../shared/situation";
 import { PreflightStop } from "../ui/portal/PreflightStop";
 import { defineFeature } from "./feature";
+
+/** Event on `env.bus`: the pre-flight stopped a click. Cancel it to show the warning yourself. */
+export const PREFLIGHT_STOP = "cps-bridge:preflight-stop";
+
+export interface PreflightStopDetail {
+  situation: Situation;
+  /** The doctor chose "Continuer quand même": the portal's own button, once, past the check. */
+  proceed(): void;
+}
 
 export default defineFeature({
   id: "cps-preflight",
@@ -43,6 +55,20 @@ export default defineFeature({
       event.preventDefault();
       event.stopImmediatePropagation();
       close();
+      const proceed = () => {
+        letThrough = true;
+        try {
+          click.call(button);
+        } finally {
+          letThrough = false;
+        }
+      };
+      const asked = new CustomEvent<PreflightStopDetail>(PREFLIGHT_STOP, {
+        cancelable: true,
+        detail: { situation, proceed },
+      });
+      env.bus.dispatchEvent(asked);
+      if (asked.defaultPrevented) return;
       const controller = new AbortController();
       signal.addEventListener("abort", () => controller.abort(), { once: true, signal: controller.signal });
       // Placed after the login panel (which sits right after the button), so it reads: button, state, this stop.
@@ -60,13 +86,7 @@ export default defineFeature({
           onContinue={(e) => {
             if (!e.isTrusted) return;
             close();
-            // The doctor decided: the portal's own button, once, past this check.
-            letThrough = true;
-            try {
-              click.call(button);
-            } finally {
-              letThrough = false;
-            }
+            proceed();
           }}
         />,
         mount.container,

@@ -19,6 +19,11 @@ export interface FeatureEnv {
   send<T extends MessageType>(type: T, request: RequestOf<T>): Promise<AnswerOf<T>>;
   /** Until the first state snapshot says otherwise: the page's language (`<html lang>`), French by default. */
   fallbackLang: UiLanguage;
+  /**
+   * Features talking to each other on this page (e.g. the pre-flight asks the login panel to show its warning). An
+   * object of the content script's own world, out of the page's reach — never the DOM.
+   */
+  bus: EventTarget;
 }
 
 export interface PortalFeature {

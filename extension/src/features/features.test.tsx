@@ -55,7 +55,15 @@ function fakeLive(initial: ExtensionState | undefined) {
 function envFor(doc: Document, url: URL, state: ExtensionState | undefined = STATES.ready) {
   const f = fakeLive(state);
   const send = vi.fn(async () => ({ ok: true }) as never);
-  const env: FeatureEnv = { doc, url, page: detectPortalPage(url, doc), live: f.live, send, fallbackLang: "fr" };
+  const env: FeatureEnv = {
+    doc,
+    url,
+    page: detectPortalPage(url, doc),
+    live: f.live,
+    send,
+    fallbackLang: "fr",
+    bus: new EventTarget(),
+  };
   return { env, send, push: f.push };
 }
 
@@ -134,14 +142,19 @@ describe("cps-login-panel", () => {
 });
 
 describe("cps-preflight (today's portal)", () => {
-  function onLivePage(state: ExtensionState | undefined) {
+  const controllers: AbortController[] = [];
+  /** Today's login page as the live document (the pre-flight listens on its window). */
+  function loadLivePage() {
     document.documentElement.innerHTML = fixtureHtml("mock-login-real.html")
       .replace(/^[\s\S]*?<html[^>]*>/, "")
       .replace(/<\/html>\s*$/, "")
       .replace(/<link [^>]*>/g, "");
-    const url = fixtureUrl("mock-login-real.html");
-    const e = envFor(document, url, state);
+    return fixtureUrl("mock-login-real.html");
+  }
+  function onLivePage(state: ExtensionState | undefined) {
+    const e = envFor(document, loadLivePage(), state);
     const ctl = new AbortController();
+    controllers.push(ctl);
     const ran = runFeatures(FEATURES, e.env, ctl.signal);
     const click = () => {
       const ev = new MouseEvent("click", { bubbles: true, cancelable: true });
@@ -151,6 +164,7 @@ describe("cps-preflight (today's portal)", () => {
     return { ...e, ctl, ran, click };
   }
   afterEach(() => {
+    for (const c of controllers.splice(0)) c.abort();
     document.documentElement.innerHTML = "<head></head><body></body>";
   });
 
@@ -178,6 +192,29 @@ describe("cps-preflight (today's portal)", () => {
       expect(document.querySelectorAll(`${HOST_TAG}[data-feature="cps-preflight"]`)).toHaveLength(0);
     });
   }
+
+  it("the warning takes the panel's place (one box, right under the button); it goes when the card is put right", () => {
+    const { click, push } = onLivePage(STATES["not-a-cps"]);
+    click();
+    expect(document.querySelectorAll(HOST_TAG)).toHaveLength(1);
+    const root = roots.find((r) => r.querySelector('[data-cps-panel="preflight"]'))!;
+    expect(root.querySelector('[data-cps-panel="login"]')).toBeNull();
+    push(STATES.ready);
+    expect(root.querySelector('[data-cps-panel="preflight"]')).toBeNull();
+    expect(root.querySelector<HTMLElement>('[data-cps-panel="login"]')?.dataset.situation).toBe("ready");
+  });
+
+  it("without the panel, the pre-flight shows its own box", () => {
+    const e = envFor(document, loadLivePage(), STATES["no-card"]);
+    const ctl = new AbortController();
+    controllers.push(ctl);
+    cpsPreflight.init(e.env, ctl.signal);
+    const ev = new MouseEvent("click", { bubbles: true, cancelable: true });
+    document.getElementById("btnCPS")!.dispatchEvent(ev);
+    expect(ev.defaultPrevented).toBe(true);
+    expect(roots[0]!.querySelector('[data-cps-panel="preflight"]')).not.toBeNull();
+    expect(document.querySelector(`${HOST_TAG}[data-feature="cps-preflight"]`)).not.toBeNull();
+  });
 
   it("'Continuer quand même' clicked by a script does nothing", () => {
     const { click } = onLivePage(STATES["no-card"]);

@@ -63,8 +63,10 @@ describe("LoginPanel", () => {
     expect(text()).toContain("Connexion par carte impossible pour l'instant");
   });
 
-  it("agent stopped: how to start it; blocked card: how to unblock", () => {
+  it("agent stopped: how to start it, and that the page follows by itself; blocked card: how to unblock", () => {
     expect(show(STATES["agent-unavailable"]).text()).toContain("cps-bridge start");
+    expect(show(STATES["agent-unavailable"]).text()).toContain("La page réessaie toute seule");
+    cleanup();
     cleanup();
     expect(show(STATES["pin-blocked"]).text()).toContain(ERRORS.ERR_PIN_BLOCKED.remedyFr);
   });
@@ -93,6 +95,13 @@ describe("LoginPanel", () => {
     expect(text()).toContain("Saisissez votre code porteur dans la fenêtre cps-bridge");
   });
 
+  it("a cancelled attempt is said calmly (no error box)", () => {
+    const { container } = show(STATES.ready, { phase: { step: "failed", code: "ERR_USER_CANCELLED" } });
+    const note = container.querySelector('[data-error-code="ERR_USER_CANCELLED"]')!;
+    expect(note.className).toBe("note");
+    expect(note.textContent).toContain(ERRORS.ERR_USER_CANCELLED.fr);
+  });
+
   it("a failed attempt shows its error and remedy", () => {
     const { text } = show(STATES.ready, { phase: { step: "failed", code: "ERR_USER_TIMEOUT" } });
     expect(text()).toContain(ERRORS.ERR_USER_TIMEOUT.fr);
@@ -100,12 +109,13 @@ describe("LoginPanel", () => {
   });
 
   it("the portal's refusal: ERR_TOKEN_* from errors.ts, PORTAL_* from the portal contract", () => {
+    // The sentence continues after "refusé la connexion :", so its first letter is lower case.
     expect(show(STATES.ready, { portalOutcome: { code: "ERR_TOKEN_CERT_INVALID" } }).text()).toContain(
-      ERRORS.ERR_TOKEN_CERT_INVALID.fr,
+      ERRORS.ERR_TOKEN_CERT_INVALID.fr.slice(1),
     );
     cleanup();
     const { text } = show(STATES.ready, { portalOutcome: { code: "PORTAL_UNKNOWN_ACCOUNT" } });
-    expect(text()).toContain(PORTAL_OUTCOME_CODES.PORTAL_UNKNOWN_ACCOUNT.fr);
+    expect(text()).toContain(`connexion : v${PORTAL_OUTCOME_CODES.PORTAL_UNKNOWN_ACCOUNT.fr.slice(1)}`);
     expect(text()).toContain(PORTAL_OUTCOME_CODES.PORTAL_UNKNOWN_ACCOUNT.remedyFr);
   });
 

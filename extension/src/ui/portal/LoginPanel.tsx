@@ -4,7 +4,7 @@
  * tries and certificate, and — on a portal that accepts cps-bridge tokens — the one-click login button, disabled with
  * the reason whenever the card cannot log in.
  */
-import { t } from "../../i18n/index";
+import { errorText, t } from "../../i18n/index";
 import { portalOutcomeText } from "../../portal/outcome";
 import { tokenLoginReadiness } from "../../portal/readiness";
 import type { LoginPhase } from "../../portal/token-login";
@@ -32,6 +32,11 @@ export interface LoginPanelProps {
 }
 
 const CONNECTING: Situation = { kind: "agent-connecting", tone: "busy" };
+
+/** "… refusé la connexion : votre carte …" — the sentence continues after the colon. */
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
 
 export function LoginPanel(p: LoginPanelProps) {
   const lang = p.state?.language ?? p.fallbackLang ?? "fr";
@@ -61,12 +66,17 @@ export function LoginPanel(p: LoginPanelProps) {
       {outcome ? (
         <div class="note error" role="alert" data-portal-outcome={p.portalOutcome?.code}>
           <p style={{ fontWeight: 650 }}>
-            {t(lang, "portal.login.refused")} : {outcome.text}
+            {t(lang, "portal.login.refused")} : {lowerFirst(outcome.text)}
           </p>
           <p style={{ margin: 0 }}>{outcome.remedy}</p>
         </div>
       ) : null}
-      {p.phase.step === "failed" && p.phase.code !== situation.code ? (
+      {p.phase.step === "failed" && p.phase.code === "ERR_USER_CANCELLED" ? (
+        // The doctor closed the PIN window or clicked "Annuler": nothing went wrong, no alarm colour.
+        <p class="note" data-error-code={p.phase.code}>
+          {errorText(p.phase.code, lang).text} {errorText(p.phase.code, lang).remedy}
+        </p>
+      ) : p.phase.step === "failed" && p.phase.code !== situation.code ? (
         <ErrorNote code={p.phase.code} lang={lang} />
       ) : null}
       {needsPairing ? (
@@ -96,11 +106,13 @@ export function LoginPanel(p: LoginPanelProps) {
                 ? t(lang, "portal.login.submitting")
                 : readiness === "wait"
                   ? t(lang, "portal.login.wait")
-                  : readiness === "blocked"
-                    ? t(lang, "portal.login.blocked")
-                    : situation.kind === "pin-last-try"
-                      ? t(lang, "portal.login.lastTry")
-                      : t(lang, "portal.login.pinInWindow")}
+                  : situation.kind === "agent-unavailable"
+                    ? t(lang, "pair.waitingAgent")
+                    : readiness === "blocked"
+                      ? t(lang, "portal.login.blocked")
+                      : situation.kind === "pin-last-try"
+                        ? t(lang, "portal.login.lastTry")
+                        : t(lang, "portal.login.pinInWindow")}
           </p>
         </>
       ) : (
