@@ -4,7 +4,10 @@
  * selectors, which run as page scripts — cannot enter. DevTools can: these helpers use the CDP DOM domain with
  * `pierce: true`, and click with real mouse events (trusted, as the assistant requires), never with `element.click()`.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { CDPSession, Page } from "puppeteer-core";
+import { ARTIFACTS_DIR } from "../browser/index";
 
 /** `data-cps-panel` of the assistant's boxes (extension/src/ui/portal/*). */
 export type PanelKind = "login" | "preflight" | "failure";
@@ -171,4 +174,32 @@ export async function panelBox(
     const [sx, sy] = (scroll.result.value as [number, number]) ?? [0, 0];
     return { x: b[0]! + sx, y: b[1]! + sy, width: model.width, height: model.height };
   });
+}
+
+/**
+ * Saves what the doctor sees around the assistant's box — the box and the portal around it (its button or title
+ * above) — as `test-artifacts/<name>.png` (CPS_BRIDGE_ARTIFACTS_DIR overrides); without `kind`, the visible window.
+ */
+export async function portalScreenshot(
+  page: Page,
+  name: string,
+  kind?: PanelKind,
+  dir = ARTIFACTS_DIR,
+): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name.replace(/[^a-zA-Z0-9._-]/g, "_")}.png`) as `${string}.png`;
+  const box = kind ? await panelBox(page, kind) : undefined;
+  if (!box) {
+    await page.screenshot({ path });
+    return path;
+  }
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const x = Math.max(0, box.x - 120);
+  const y = Math.max(0, box.y - 140);
+  await page.screenshot({
+    path,
+    captureBeyondViewport: true,
+    clip: { x, y, width: Math.min(width - x, box.width + 240), height: box.y - y + box.height + 24 },
+  });
+  return path;
 }
