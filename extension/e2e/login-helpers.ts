@@ -1,0 +1,55 @@
+/**
+ * Shared set-up of the login e2e files: the whole slice (test bench, real agent in test mode, mock portal, Chromium
+ * with the built extension, paired, the mock's origin enabled as a developer portal: scripts/src/demo/slice.ts) and
+ * small waits around the PIN window and the portal.
+ */
+// The `extensionPath` the e2e global setup provides (its ProvidedContext declaration).
+import type {} from "@cps-bridge/scripts/browser/vitest-global-setup";
+import { type Slice, type SliceOptions, startSlice } from "@cps-bridge/scripts/demo/slice";
+import type { InsertOptions } from "@cps-bridge/scripts/testbed/card-host";
+import type { ProfileName } from "@cps-bridge/scripts/testbed/cards/virtual-card";
+import type { Page, Target } from "puppeteer-core";
+import { inject } from "vitest";
+
+export const PIN = "1234";
+
+export function startLoginSlice(o: SliceOptions = {}): Promise<Slice> {
+  return startSlice({ extensionPath: inject("extensionPath"), ...o });
+}
+
+/** Replaces whatever is in reader 0 (or leaves it empty with `null`). */
+export async function card(s: Slice, profile: ProfileName | null, options?: InsertOptions): Promise<void> {
+  if (s.tb.card(0)) await s.tb.remove(0);
+  if (profile) await s.tb.insert(0, profile, options);
+}
+
+export function pinTargets(s: Slice): Target[] {
+  return s.kit.browser.targets().filter((t) => t.url().includes("/pin.html"));
+}
+
+/** Resolves with the PIN window opened after this call (the previous one may still be closing). */
+export function nextPinWindow(s: Slice, timeoutMs = 10_000): Promise<Page> {
+  const before = new Set(s.kit.browser.targets());
+  return s.kit.browser
+    .waitForTarget((t) => t.url().includes("/pin.html?request=") && !before.has(t), { timeout: timeoutMs })
+    .then(async (t) => {
+      const page = (await t.page())!;
+      await page.waitForSelector("main[data-pin-view]", { timeout: timeoutMs });
+      return page;
+    });
+}
+
+export async function typePin(pinWindow: Page, pin: string): Promise<void> {
+  await pinWindow.waitForSelector("#pin:not([disabled])");
+  await pinWindow.type("#pin", pin);
+  await pinWindow.click('[data-action="pin-submit"]');
+}
+
+/** Ends the portal session of this browser (the next test starts logged out). */
+export async function logout(s: Slice): Promise<void> {
+  const page = await s.kit.browser.newPage();
+  await page.goto(`${s.origin}/Trajectoire/Pages/AccesLibre/Logout.aspx`, { waitUntil: "load" });
+  await page.close();
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
