@@ -56,8 +56,10 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await new Promise((r) => attacker?.close(r));
   await s?.stop();
+  // The framed and opened pages kept keep-alive sockets: close them, or close() waits for their timeout.
+  attacker?.closeAllConnections();
+  await new Promise((r) => attacker?.close(r));
 });
 
 afterEach(async () => {
