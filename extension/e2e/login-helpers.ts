@@ -5,6 +5,11 @@
  */
 // The `extensionPath` the e2e global setup provides (its ProvidedContext declaration).
 import type {} from "@cps-bridge/scripts/browser/vitest-global-setup";
+import {
+  nextPinWindow as nextPinWindowOf,
+  pinTargets as pinTargetsOf,
+  typePin,
+} from "@cps-bridge/scripts/demo/pin-window";
 import { type Slice, type SliceOptions, startSlice } from "@cps-bridge/scripts/demo/slice";
 import type { InsertOptions } from "@cps-bridge/scripts/testbed/card-host";
 import type { ProfileName } from "@cps-bridge/scripts/testbed/cards/virtual-card";
@@ -24,26 +29,15 @@ export async function card(s: Slice, profile: ProfileName | null, options?: Inse
 }
 
 export function pinTargets(s: Slice): Target[] {
-  return s.kit.browser.targets().filter((t) => t.url().includes("/pin.html"));
+  return pinTargetsOf(s.kit.browser);
 }
 
 /** Resolves with the PIN window opened after this call (the previous one may still be closing). */
 export function nextPinWindow(s: Slice, timeoutMs = 10_000): Promise<Page> {
-  const before = new Set(s.kit.browser.targets());
-  return s.kit.browser
-    .waitForTarget((t) => t.url().includes("/pin.html?request=") && !before.has(t), { timeout: timeoutMs })
-    .then(async (t) => {
-      const page = (await t.page())!;
-      await page.waitForSelector("main[data-pin-view]", { timeout: timeoutMs });
-      return page;
-    });
+  return nextPinWindowOf(s.kit.browser, timeoutMs);
 }
 
-export async function typePin(pinWindow: Page, pin: string): Promise<void> {
-  await pinWindow.waitForSelector("#pin:not([disabled])");
-  await pinWindow.type("#pin", pin);
-  await pinWindow.click('[data-action="pin-submit"]');
-}
+export { typePin };
 
 /** Ends the portal session of this browser (the next test starts logged out). */
 export async function logout(s: Slice): Promise<void> {
