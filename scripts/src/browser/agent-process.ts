@@ -7,7 +7,7 @@
  * Pairing uses the public CLI, `cps-bridge pair --json --no-wait`, exactly as a developer would script it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,13 @@ export interface AgentProcessOptions {
   home?: string;
   /** Milliseconds to wait for the agent to listen. */
   startTimeoutMs?: number;
+  /** `--log-level` (default: the agent's, info). `trace` logs one line per APDU (header, SW, time; never data). */
+  logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+  /**
+   * The agent's `config.json` (docs/agent.md), written into its home before it starts — e.g. the login benchmark
+   * raises the PIN attempt rate limit, which a burst of logins would otherwise hit (ERR_RATE_LIMITED).
+   */
+  config?: Record<string, unknown>;
 }
 
 export interface AgentProcess extends PairableAgent {
@@ -79,12 +86,17 @@ export async function startAgent(options: AgentProcessOptions = {}): Promise<Age
   const port = options.port ?? (await freePort());
   const testMode = options.testMode ?? true;
   const env = childEnv(home);
+  if (options.config) {
+    mkdirSync(join(home, "config"), { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, "config", "config.json"), JSON.stringify(options.config), { mode: 0o600 });
+  }
   let proc: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   let output = "";
 
   const args = [
     AGENT_ENTRY,
+    ...(options.logLevel ? ["--log-level", options.logLevel] : []),
     "start",
     "--port",
     String(port),

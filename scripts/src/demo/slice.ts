@@ -9,7 +9,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "puppeteer-core";
-import { type AgentProcess, type ExtensionBrowser, launchBrowser, startAgent } from "../browser/index";
+import {
+  type AgentProcess,
+  type AgentProcessOptions,
+  type ExtensionBrowser,
+  launchBrowser,
+  startAgent,
+} from "../browser/index";
 import { createMockPortal, type MockPortal } from "../mock-portal/portal";
 import { Testbed } from "../testbed/index";
 
@@ -28,6 +34,10 @@ export interface SliceOptions {
   log?: (line: string) => void;
   /** Mock portal start date (default: real now). */
   now?: string;
+  /** The agent's log level (the login benchmark reads its per-APDU `trace` lines). */
+  agentLogLevel?: AgentProcessOptions["logLevel"];
+  /** The agent's config.json (AgentProcessOptions.config). */
+  agentConfig?: AgentProcessOptions["config"];
 }
 
 export interface Slice {
@@ -63,7 +73,11 @@ export async function startSlice(o: SliceOptions = {}): Promise<Slice> {
     stops.push(() => tb.stop());
 
     log("agent: cps-bridge start --test-mode…");
-    const agent = await startAgent({ testAnchors: tb.trustAnchorsPath });
+    const agent = await startAgent({
+      testAnchors: tb.trustAnchorsPath,
+      ...(o.agentLogLevel ? { logLevel: o.agentLogLevel } : {}),
+      ...(o.agentConfig ? { config: o.agentConfig } : {}),
+    });
     stops.push(() => agent.close());
 
     const requests: string[] = [];
