@@ -39,6 +39,20 @@ export function nextPinWindow(s: Slice, timeoutMs = 10_000): Promise<Page> {
 
 export { typePin };
 
+/** After each test: closes the pages it opened and any PIN window left, and ends the portal session. */
+export async function cleanUp(s: Slice, pages: Page[]): Promise<void> {
+  for (const p of pages.splice(0)) await p.close().catch(() => {});
+  for (const t of pinTargets(s)) await (await t.page())?.close().catch(() => {});
+  await logout(s);
+}
+
+/** Opens the login page in a new tab, remembered in `pages` for {@link cleanUp}. */
+export async function openLoginTracked(s: Slice, pages: Page[]): Promise<Page> {
+  const page = await s.openLogin();
+  pages.push(page);
+  return page;
+}
+
 /** Ends the portal session of this browser (the next test starts logged out). */
 export async function logout(s: Slice): Promise<void> {
   const page = await s.kit.browser.newPage();

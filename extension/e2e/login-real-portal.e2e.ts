@@ -17,7 +17,7 @@ import {
 import type { Slice } from "@cps-bridge/scripts/demo/slice";
 import type { Page } from "puppeteer-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { card, logout, sleep, startLoginSlice } from "./login-helpers";
+import { card, cleanUp, openLoginTracked, sleep, startLoginSlice } from "./login-helpers";
 
 let s: Slice;
 const pages: Page[] = [];
@@ -31,16 +31,11 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close().catch(() => {});
   s.portal.admin.setCpsMode("real");
-  await logout(s);
+  await cleanUp(s, pages);
 });
 
-async function openLogin(): Promise<Page> {
-  const page = await s.openLogin();
-  pages.push(page);
-  return page;
-}
+const openLogin = () => openLoginTracked(s, pages);
 
 /** Requests for the portal's card login (the TLS step): what a doomed click would have cost. */
 const cardLoginRequests = () => s.requests.filter((l) => /\/AccesLibre\/LoginCPS\.aspx\b/i.test(l)).length;

@@ -20,7 +20,17 @@ import {
 import type { Slice } from "@cps-bridge/scripts/demo/slice";
 import type { Page } from "puppeteer-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { card, logout, nextPinWindow, PIN, pinTargets, sleep, startLoginSlice, typePin } from "./login-helpers";
+import {
+  card,
+  cleanUp,
+  nextPinWindow,
+  openLoginTracked,
+  PIN,
+  pinTargets,
+  sleep,
+  startLoginSlice,
+  typePin,
+} from "./login-helpers";
 
 let s: Slice;
 const pages: Page[] = [];
@@ -34,16 +44,10 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close().catch(() => {});
-  for (const t of pinTargets(s)) await (await t.page())?.close().catch(() => {});
-  await logout(s);
+  await cleanUp(s, pages);
 });
 
-async function openLogin(): Promise<Page> {
-  const page = await s.openLogin();
-  pages.push(page);
-  return page;
-}
+const openLogin = () => openLoginTracked(s, pages);
 
 const DASHBOARD = /\/App\.aspx\/MedecinLiberal\/TDB/;
 
