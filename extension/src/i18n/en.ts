@@ -119,8 +119,11 @@ export const en: Record<MessageKey, string> = {
   "options.forget": "Forget the pairing",
   "options.forgotten": "Pairing forgotten. Pair again to use your card.",
   "options.portals": "Portals allowed to ask for a CPS card login",
-  "options.portalsHelp": "One address per line, https (for example https://viatrajectoire.fr).",
+  "options.portalsHelp":
+    "One address per line, https. cps-bridge supports https://trajectoire.sante-ra.fr and https://viatrajectoire.fr: remove one to keep it out of that portal.",
   "options.originInvalid": "Invalid address: {value}",
+  "options.portalUnsupported":
+    "cps-bridge does not support this portal: {value}. Supported portals: https://trajectoire.sante-ra.fr and https://viatrajectoire.fr (for tests: http://localhost or http://127.0.0.1).",
   "options.language": "Language",
   "options.languageAuto": "The browser's",
   "options.developer": "Developer section",

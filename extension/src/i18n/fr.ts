@@ -129,8 +129,11 @@ export const fr = {
   "options.forget": "Oublier l'appairage",
   "options.forgotten": "Appairage oublié. Refaites-le pour utiliser votre carte.",
   "options.portals": "Portails autorisés à demander une connexion par carte CPS",
-  "options.portalsHelp": "Une adresse par ligne, en https (par exemple https://viatrajectoire.fr).",
+  "options.portalsHelp":
+    "Une adresse par ligne, en https. cps-bridge prend en charge https://trajectoire.sante-ra.fr et https://viatrajectoire.fr : retirez-en une pour qu'il n'y intervienne plus.",
   "options.originInvalid": "Adresse non valable : {value}",
+  "options.portalUnsupported":
+    "cps-bridge ne prend pas en charge ce portail : {value}. Portails pris en charge : https://trajectoire.sante-ra.fr et https://viatrajectoire.fr (pour les tests : http://localhost ou http://127.0.0.1).",
   "options.language": "Langue",
   "options.languageAuto": "Celle du navigateur",
   "options.developer": "Section développeur",

@@ -14,3 +14,19 @@ const PATHS = ["/Trajectoire/Pages/AccesLibre/*", "/Trajectoire/pages/AccesLibre
 const HOSTS = ["https://trajectoire.sante-ra.fr", "https://viatrajectoire.fr", "http://localhost", "http://127.0.0.1"];
 
 export const PORTAL_MATCHES: string[] = HOSTS.flatMap((h) => PATHS.map((p) => `${h}${p}`));
+
+/**
+ * Whether the manifest lets the assistant into this origin's pages: the two ViaTrajectoire hosts, and loopback on any
+ * port. The options refuse any other portal address — the assistant could never appear there (match patterns are
+ * fixed at build time; registering scripts at run time would need the `scripting` permission and host permissions).
+ */
+export function assistantReaches(origin: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1")) return true;
+  return HOSTS.includes(url.origin);
+}

@@ -57,6 +57,19 @@ describe("OptionsPage", () => {
     expect(o.actions.save).not.toHaveBeenCalled();
   });
 
+  it("refuses a portal the assistant can never reach (match patterns are fixed), saying which ones it supports", async () => {
+    const o = open();
+    o.set("#portals", "https://trajectoire.sante-ra.fr\nhttps://autre-portail.example");
+    o.set("#developer-origins", "https://staging.example:8443\nhttp://127.0.0.1:9000");
+    o.save();
+    await waitFor(() =>
+      expect(o.text()).toContain("ne prend pas en charge ce portail : https://autre-portail.example"),
+    );
+    expect(o.text()).toContain("ne prend pas en charge ce portail : https://staging.example:8443");
+    expect(o.text()).not.toContain("ce portail : http://127.0.0.1:9000");
+    expect(o.actions.save).not.toHaveBeenCalled();
+  });
+
   it("pairing: says whether paired, and can forget it", async () => {
     const o = open(true);
     expect(o.text()).toContain("Cette extension est appairée");

@@ -6,6 +6,7 @@
 import { DEFAULT_AGENT_PORT } from "@cps-bridge/protocol/extension-ids";
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/index";
+import { assistantReaches } from "../../portal/matches";
 import { isValidPort, type LanguageSetting, normaliseOrigin, type Settings } from "../../shared/settings";
 import type { ExtensionState } from "../../shared/state";
 import { Logo } from "../components/Logo";
@@ -50,6 +51,7 @@ export function OptionsPage({
     const devList = lines(devOrigins).map((o) => ({ raw: o, origin: normaliseOrigin(o, { developer: true }) }));
     for (const o of [...portalList, ...devList]) {
       if (o.origin === undefined) errs.push(t(lang, "options.originInvalid", { value: o.raw }));
+      else if (!assistantReaches(o.origin)) errs.push(t(lang, "options.portalUnsupported", { value: o.origin }));
     }
     setProblems(errs);
     setSaved(false);
