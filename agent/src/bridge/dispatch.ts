@@ -98,48 +98,13 @@ export async function dispatchFrame(
   const request = validated.request;
   const started = Date.now();
   conn.inFlight++;
-  // The AbortController is made only when a handler reads `signal` (card operations): the common cached answers
-  // (hello, heartbeat, readers.list) then cost no controller and no listener on the connection.
-  let deadline: AbortController | undefined;
-  const onConnClose = () => deadline?.abort(new BridgeError("ERR_CARD_OPERATION_FAILED", "connection closed"));
-  const afters: Array<() => void> = [];
-  let closeAfter: { code: number; reason: string } | undefined;
-  const ctx: HandlerContext = {
-    conn,
-    services,
-    get signal() {
-      if (!deadline) {
-        deadline = new AbortController();
-        conn.lifetime.signal.addEventListener("abort", onConnClose, { once: true });
-      }
-      return deadline.signal;
-    },
-    after: (fn) => afters.push(fn),
-    closeAfter: (code, reason) => {
-      closeAfter = { code, reason };
-    },
-  };
-  const ms = requestDeadlineMs(method, limits.maxRequestTimeoutMs);
-  let timer: NodeJS.Timeout | undefined;
+  const ctx = new RequestContext(conn, services);
   let outcome: string;
   try {
     const handler = handlers[method] as Handler<MethodName>;
-    const result = await new Promise<unknown>((resolve, reject) => {
-      timer = setTimeout(() => {
-        const err = new BridgeError("ERR_TIMEOUT", `${method} took longer than ${ms} ms`, { timeoutMs: ms });
-        deadline?.abort(err);
-        reject(err);
-      }, ms);
-      let r: unknown;
-      try {
-        r = handler(request.params as never, ctx);
-      } catch (e) {
-        reject(e);
-        return;
-      }
-      if (r instanceof Promise) r.then(resolve, reject);
-      else resolve(r);
-    });
+    const r = handler(request.params as never, ctx);
+    // A synchronous answer (hello, heartbeat, readers.list) has nothing to time out: no timer, no extra promise.
+    const result = r instanceof Promise ? await withDeadline(r, method, limits.maxRequestTimeoutMs, ctx) : r;
     reply(conn, okResponse(id, result));
     outcome = "ok";
   } catch (e) {
@@ -150,21 +115,106 @@ export async function dispatchFrame(
     reply(conn, errorResponse(id, e));
     outcome = isBridgeError(e) ? e.code : "ERR_INTERNAL";
   } finally {
-    clearTimeout(timer);
-    if (deadline) conn.lifetime.signal.removeEventListener("abort", onConnClose);
+    ctx.release();
     conn.inFlight--;
   }
   if (services.log.isLevelEnabled("debug")) {
     services.log.debug({ conn: conn.id, method, reqId: id, ms: Date.now() - started, outcome }, "request");
   }
-  for (const fn of afters) {
-    try {
-      fn();
-    } catch (e) {
-      services.log.error({ err: e, conn: conn.id, method }, "after-response hook failed");
+  if (ctx.afters) {
+    for (const fn of ctx.afters) {
+      try {
+        fn();
+      } catch (e) {
+        services.log.error({ err: e, conn: conn.id, method }, "after-response hook failed");
+      }
     }
   }
-  if (closeAfter) conn.close(closeAfter.code, closeAfter.reason);
+  if (ctx.closing) conn.close(ctx.closing.code, ctx.closing.reason);
+}
+
+/**
+ * One request's HandlerContext: a class, so a request costs one object rather than an object literal and its
+ * closures. The AbortSignal is made only when something reads `signal` (a card operation that waits for the card):
+ * the cached answers (card.status from the cache, readers.list, heartbeat) then cost no AbortController and no
+ * listener on the connection. A signal first asked for after the deadline passed or the connection closed is
+ * returned already aborted.
+ */
+class RequestContext implements HandlerContext {
+  private controller: AbortController | undefined;
+  private abortedWith: unknown;
+  afters: Array<() => void> | undefined;
+  closing: { code: number; reason: string } | undefined;
+
+  constructor(
+    readonly conn: Connection,
+    readonly services: BridgeServices,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      const lifetime = this.conn.lifetime.signal;
+      if (this.abortedWith !== undefined) this.controller.abort(this.abortedWith);
+      else if (lifetime.aborted) this.controller.abort(connectionClosed());
+      else lifetime.addEventListener("abort", this, { once: true });
+    }
+    return this.controller.signal;
+  }
+
+  /** The connection closed (EventListener object: no closure per request). */
+  handleEvent(): void {
+    this.controller?.abort(connectionClosed());
+  }
+
+  abort(reason: unknown): void {
+    if (this.controller) this.controller.abort(reason);
+    else this.abortedWith = reason;
+  }
+
+  after(fn: () => void): void {
+    if (this.afters) this.afters.push(fn);
+    else this.afters = [fn];
+  }
+
+  closeAfter(code: number, reason: string): void {
+    this.closing = { code, reason };
+  }
+
+  release(): void {
+    if (this.controller) this.conn.lifetime.signal.removeEventListener("abort", this);
+  }
+}
+
+function connectionClosed(): BridgeError {
+  return new BridgeError("ERR_CARD_OPERATION_FAILED", "connection closed");
+}
+
+/** Settles with `work`, or rejects ERR_TIMEOUT (and aborts the request's signal) once the method's deadline passed. */
+function withDeadline(
+  work: Promise<unknown>,
+  method: MethodName,
+  capMs: number,
+  ctx: RequestContext,
+): Promise<unknown> {
+  const ms = requestDeadlineMs(method, capMs);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const err = new BridgeError("ERR_TIMEOUT", `${method} took longer than ${ms} ms`, { timeoutMs: ms });
+      ctx.abort(err);
+      reject(err);
+    }, ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }
 
 function reply(conn: Connection, frame: Parameters<Connection["sendResponse"]>[0]): void {

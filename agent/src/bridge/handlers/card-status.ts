@@ -2,5 +2,5 @@
 import type { Handler } from "../context";
 import { cardOptions } from "./card-options";
 
-export const cardStatus: Handler<"card.status"> = (params, { services, signal }) =>
-  services.cardService.cardStatus(cardOptions(params, signal));
+export const cardStatus: Handler<"card.status"> = (params, ctx) =>
+  ctx.services.cardService.cardStatus(cardOptions(params, ctx));

@@ -19,11 +19,12 @@ import { cardOptions } from "./card-options";
 
 const ALGORITHM: SignatureAlgorithm & TokenAlgorithm = "RS256";
 
-export const loginSign: Handler<"login.sign"> = async (params, { services, signal }) => {
+export const loginSign: Handler<"login.sign"> = async (params, ctx) => {
+  const { services } = ctx;
   const origin = normaliseOrigin(params.origin, { allowHttpLocalhost: services.config.testMode });
   const nonce = validateChallengeNonce(params.challengeNonce);
   const digest = await signedDigest(origin, nonce, ALGORITHM);
-  const signed = await services.cardService.signAuth(digest, ALGORITHM, cardOptions(params, signal));
+  const signed = await services.cardService.signAuth(digest, ALGORITHM, cardOptions(params, ctx));
   if (signed.algorithm !== ALGORITHM) {
     throw new BridgeError("ERR_INTERNAL", `card service signed ${signed.algorithm}, ${ALGORITHM} was asked`);
   }

@@ -2,5 +2,5 @@
 import type { Handler } from "../context";
 import { cardOptions } from "./card-options";
 
-export const pinStatus: Handler<"pin.status"> = (params, { services, signal }) =>
-  services.cardService.pinStatus(cardOptions(params, signal));
+export const pinStatus: Handler<"pin.status"> = (params, ctx) =>
+  ctx.services.cardService.pinStatus(cardOptions(params, ctx));
