@@ -3,7 +3,8 @@
  *  - round trip p50 / p99 of `card.status` (answered from the agent's cache) on an authenticated connection to the
  *    real agent process (`cps-bridge start --test-mode`, the esbuild bundle when built, else the dev launcher) with
  *    its real card service and a virtual CPS3 of the test bench, and of a bare `ws` echo server (another node
- *    process, same frames) measured in the same run, interleaved block by block, and their ratio;
+ *    process, same request frames, each answered with itself padded with JSON whitespace to the size of the agent's
+ *    answer, so both sides move the same bytes) measured in the same run, interleaved block by block, and their ratio;
  *  - sustained requests per second, pipelined within the agent's in-flight cap, for both.
  * Goals (numbers, not tests): RPC p50 ≤ 1.5 × echo p50; ≥ 5,000 card.status per second on a 2-core machine.
  *
@@ -36,16 +37,24 @@ const WINDOW = MAX_IN_FLIGHT_PER_CONNECTION;
 /** `card.status` by default; `heartbeat` or `readers.list` isolate the bridge from the card service. */
 const METHOD = arg("method", "card.status");
 
+/** argv[1]: the byte size of the agent's answer; each echo is padded with spaces (JSON whitespace) up to it. */
 const ECHO_SERVER = `
 const { WebSocketServer } = require("ws");
+const answerBytes = Number(process.argv[1]);
 const s = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false, maxPayload: 65536 });
 s.on("listening", () => console.log(s.address().port));
-s.on("connection", (ws) => ws.on("message", (d, binary) => ws.send(d, { binary })));
+s.on("connection", (ws) => ws.on("message", (d, binary) => {
+  const pad = answerBytes - d.length;
+  ws.send(pad > 0 ? Buffer.concat([d, Buffer.alloc(pad, 0x20)]) : d, { binary });
+}));
 `;
 
-function startEcho(): Promise<{ proc: ChildProcess; port: number }> {
+function startEcho(answerBytes: number): Promise<{ proc: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["-e", ECHO_SERVER], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(process.execPath, ["-e", ECHO_SERVER, String(answerBytes)], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     proc.stdout!.once("data", (d) => resolve({ proc, port: Number(String(d).trim()) }));
     proc.once("exit", (code) => reject(new Error(`echo server exited ${code}`)));
   });
@@ -109,7 +118,7 @@ async function throughput(pipe: Pipe, seconds: number, check: (answer: string) =
 
 async function main(): Promise<void> {
   const tb = await Testbed.start();
-  const echo = await startEcho();
+  let echo: Awaited<ReturnType<typeof startEcho>> | undefined;
   let agent: Awaited<ReturnType<typeof spawnAgent>> | undefined;
   try {
     await tb.swap(0, "cps3");
@@ -126,7 +135,6 @@ async function main(): Promise<void> {
     // The benchmark reuses the authenticated socket raw, so client-side validation is not measured.
     client.ws.removeAllListeners("message");
     const rpc = new Pipe(client.ws);
-    const bare = await Pipe.open(`ws://127.0.0.1:${echo.port}`);
     const checkRpc = (a: string) => {
       if (!a.includes('"ok":true') || (METHOD === "card.status" && !a.includes('"holder"'))) {
         throw new Error(`${METHOD} failed: ${a.slice(0, 300)}`);
@@ -137,6 +145,10 @@ async function main(): Promise<void> {
     };
     const sampleAnswer = await rpc.roundTrip(request(0));
     checkRpc(sampleAnswer);
+    echo = await startEcho(Buffer.byteLength(sampleAnswer));
+    const bare = await Pipe.open(`ws://127.0.0.1:${echo.port}`);
+    const echoAnswer = await bare.roundTrip(request(0));
+    checkEcho(echoAnswer);
 
     // Warm-up of both paths (JIT), then interleaved blocks so drift hits both equally.
     await latencies(rpc, 500, checkRpc, [], 0);
@@ -162,7 +174,11 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
       method: METHOD,
       agent: { entry: ENTRY.replace(`${ROOT}/`, ""), card: "cps3 (test bench, pcscd + vpcd)", testMode: true },
-      frames: { requestBytes: Buffer.byteLength(request(0)), rpcResponseBytes: Buffer.byteLength(sampleAnswer) },
+      frames: {
+        requestBytes: Buffer.byteLength(request(0)),
+        rpcResponseBytes: Buffer.byteLength(sampleAnswer),
+        echoResponseBytes: Buffer.byteLength(echoAnswer),
+      },
       roundTripMs: {
         samples: rpcMs.length,
         cardStatus: {
@@ -195,7 +211,7 @@ async function main(): Promise<void> {
     await client.close();
   } finally {
     await agent?.close();
-    echo.proc.kill("SIGTERM");
+    echo?.proc.kill("SIGTERM");
     await tb.stop();
   }
 }
