@@ -71,8 +71,12 @@ export class ReaderSession {
   private present = false;
   private busy = false;
   private readonly queue: Waiter[] = [];
-  /** Rejects the in-flight transmit when the card leaves. */
-  private removal: { promise: Promise<never>; reject: (e: unknown) => void } | undefined;
+  /**
+   * Fails the in-flight transmit when the card leaves. One entry per pending transmit, removed when it settles:
+   * (a long-lived "removal" promise raced against every transmit kept one reaction — and through it the answer — per
+   * APDU until the card left.)
+   */
+  private readonly inFlight = new Set<(e: unknown) => void>();
   private readonly observers = new Set<ExchangeObserver>();
   /**
    * A native call (transmit or connect) that outlived its deadline and still occupies a libuv worker thread:
@@ -131,8 +135,11 @@ export class ReaderSession {
     const card = this.card;
     this.card = undefined;
     this.connecting = undefined;
-    this.removal?.reject(new BridgeError("ERR_CARD_REMOVED", `card ${why} during the operation`));
-    this.removal = undefined;
+    if (this.inFlight.size > 0) {
+      const removed = new BridgeError("ERR_CARD_REMOVED", `card ${why} during the operation`);
+      for (const fail of [...this.inFlight]) fail(removed);
+      this.inFlight.clear();
+    }
     if (card) {
       try {
         card.disconnect("leave");
@@ -293,7 +300,8 @@ export class ReaderSession {
         if (generation !== this.generation || !this.present) {
           throw new BridgeError("ERR_CARD_REMOVED", undefined, { reader: this.name });
         }
-        const card = await this.connect(generation);
+        // Connected (every APDU but a sequence's first): no extra turn through the microtask queue.
+        const card = this.card ?? (await this.connect(generation));
         return this.guardedTransmit(card, command);
       },
     };
@@ -337,27 +345,29 @@ export class ReaderSession {
   /** The transmit, raced against the card's removal and a timeout. */
   private guardedTransmit(card: PcscCard, command: Uint8Array): Promise<Uint8Array> {
     this.refuseWhileStuck();
-    if (!this.removal) {
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<never>((_, r) => {
-        reject = r;
-      });
-      promise.catch(() => {});
-      this.removal = { promise, reject };
-    }
     const sending = card.transmit(command);
-    sending.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const settle = () => {
+        clearTimeout(timer);
+        this.inFlight.delete(fail);
+      };
+      const fail = (e: unknown) => {
+        settle();
+        reject(e);
+      };
+      const timer = setTimeout(() => {
         // Leave the stuck handle alone (a synchronous disconnect could block on it); the next operation
         // connects afresh.
         if (this.card === card) this.card = undefined;
         this.markStuck(sending);
-        reject(new BridgeError("ERR_CARD_MUTE", `no answer within ${this.apduTimeoutMs} ms`, { reader: this.name }));
+        fail(new BridgeError("ERR_CARD_MUTE", `no answer within ${this.apduTimeoutMs} ms`, { reader: this.name }));
       }, this.apduTimeoutMs);
+      this.inFlight.add(fail);
+      sending.then((answer) => {
+        settle();
+        resolve(answer);
+      }, fail);
     });
-    return Promise.race([sending, this.removal.promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   // ─────────────────────────────── lock ───────────────────────────────
