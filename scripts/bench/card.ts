@@ -28,9 +28,9 @@ import { Testbed } from "@cps-bridge/scripts/testbed/index";
 import sc from "smartcard";
 
 const args = process.argv.slice(2);
-const ITERATIONS = Number(args[args.indexOf("--iterations") + 1]) || 30;
+const ITERATIONS = Number(args[args.indexOf("--iterations") + 1]) || 100;
 const EVENT_ROUNDS = 15;
-const WARMUP = 20;
+const WARMUP = 30;
 const log = silentLogger();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -97,25 +97,35 @@ async function benchCard(tb: Testbed, index: number, profile: "cps3" | "cps4") {
   const raw = await rawConnection(readerName);
   const family = profile === "cps3" ? "cps3" : "cps4";
 
-  /** Times `op` ITERATIONS times; records the APDUs of the last run and replays them as many times. */
+  /**
+   * Times `op` ITERATIONS times, each run followed by the raw replay of the very APDUs it sent: driver and floor
+   * alternate, so both see the same machine (other processes, CPU frequency) and the same, warm, JIT state.
+   */
   async function measure(op: () => Promise<unknown>): Promise<OperationResult> {
     const times: number[] = [];
     const wire: number[] = [];
+    const rawTimes: number[] = [];
     let commands: Uint8Array[] = [];
-    for (let i = 0; i < WARMUP; i++) await op(); // JIT warm-up, not measured
-    for (let i = 0; i < ITERATIONS; i++) {
+    const recorded = async (): Promise<number> => {
       recording = [];
       const t0 = performance.now();
       await op();
-      times.push(performance.now() - t0);
-      wire.push(recording.reduce((n, r) => n + r.ms, 0));
+      const ms = performance.now() - t0;
       if (recording.some((r) => !r.command)) throw new Error("a sensitive APDU in a replayed sequence");
       commands = recording.map((r) => r.command!);
+      wire.push(recording.reduce((n, r) => n + r.ms, 0));
       recording = undefined;
+      return ms;
+    };
+    for (let i = 0; i < WARMUP; i++) {
+      await recorded(); // JIT warm-up of both sides, not measured
+      await replay(raw.card, commands);
     }
-    const rawTimes: number[] = [];
-    for (let i = 0; i < WARMUP; i++) await replay(raw.card, commands);
-    for (let i = 0; i < ITERATIONS; i++) rawTimes.push(await replay(raw.card, commands));
+    wire.length = 0;
+    for (let i = 0; i < ITERATIONS; i++) {
+      times.push(await recorded());
+      rawTimes.push(await replay(raw.card, commands));
+    }
     const ms = stats(times);
     const rawReplayMs = stats(rawTimes);
     return {
