@@ -71,11 +71,7 @@ export class ReaderSession {
   private present = false;
   private busy = false;
   private readonly queue: Waiter[] = [];
-  /**
-   * Fails the in-flight transmit when the card leaves. One entry per pending transmit, removed when it settles:
-   * (a long-lived "removal" promise raced against every transmit kept one reaction — and through it the answer — per
-   * APDU until the card left.)
-   */
+  /** Fails the in-flight transmit when the card leaves: one entry per pending transmit, removed when it settles. */
   private readonly inFlight = new Set<(e: unknown) => void>();
   private readonly observers = new Set<ExchangeObserver>();
   /**
