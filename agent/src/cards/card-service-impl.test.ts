@@ -141,12 +141,15 @@ describe("CardServiceImpl", () => {
     await svc.start();
     const card = await inProcessCard("cps3");
     binding.insert("R1", card.spec);
+    // The supervisor forwards the binding's events asynchronously, as the native monitor's arrive.
+    await until(() => svc.readers()[0]?.state === "present");
     await svc.cardStatus();
     binding.remove("R1");
     await until(() => svc.readers()[0]?.state === "empty");
     const before = card.commands.length;
     card.card.powerOn();
     binding.insert("R1", card.spec);
+    await until(() => svc.readers()[0]?.state === "present");
     const again = await svc.cardStatus();
     expect(again.holder?.surname).toBe("TESTCPS");
     // readIdentity: SELECT app, SELECT EF.SN.ICC, READ BINARY; then the PIN status (SELECT app, SELECT MF,
@@ -162,6 +165,7 @@ describe("CardServiceImpl", () => {
     const { svc, events } = service(binding);
     await svc.start();
     binding.insert("R1", (await inProcessCard("cps3", { pin: "9753" })).spec);
+    await until(() => svc.readers()[0]?.state === "present");
     await svc.cardStatus();
     await expect(svc.verifyPin(ascii("1111"))).rejects.toMatchObject({ code: "ERR_PIN_INCORRECT" });
     expect(svc.readers()[0]!.pin).toMatchObject({ triesLeft: 2 });

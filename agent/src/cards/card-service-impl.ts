@@ -72,8 +72,14 @@ interface Entry {
   driver?: CardDriver;
   /** The background read started at insertion (or by cardStatus); awaited by callers. */
   settling?: Promise<void>;
+  /** `settling` has finished: callers need not wait (and pay no promise hop: card.status is the bridge's hot path). */
+  settled?: boolean;
   chain?: ChainResult;
 }
+
+/** Readers in a stable order (plain code-unit order: cheaper than localeCompare, and the names are ASCII). */
+const byName = (a: { status: ReaderStatus }, b: { status: ReaderStatus }) =>
+  a.status.name < b.status.name ? -1 : a.status.name > b.status.name ? 1 : 0;
 
 const CPS_TYPES: readonly CardType[] = ["cps3", "cps4", "cpx-unknown", "cps3-contactless", "cps2ter"];
 /** Types a login (PIN, signature) is allowed with: a driver exists and the generation is known. */
@@ -145,9 +151,7 @@ export class CardServiceImpl implements CardService {
   }
 
   readers(): ReaderStatus[] {
-    return [...this.entries.values()]
-      .map((e) => structuredClone(e.status))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.entries.values()].sort(byName).map((e) => structuredClone(e.status));
   }
 
   subscribe(listener: (event: CardServiceEvent) => void): () => void {
@@ -224,6 +228,7 @@ export class CardServiceImpl implements CardService {
         entry.driver = undefined;
         entry.classification = undefined;
         entry.settling = undefined;
+        entry.settled = false;
         entry.chain = undefined;
         entry.status = { name: e.reader, state: "empty" };
         this.lastCardEventAt = { reader: e.reader, type: "removed", pcscAt: e.at, emittedAt: performance.now() };
@@ -257,6 +262,10 @@ export class CardServiceImpl implements CardService {
       this.emit({ type: "card.updated", reader: structuredClone(entry.status) });
     });
     entry.settling = p;
+    entry.settled = false;
+    void p.then(() => {
+      if (entry.settling === p) entry.settled = true;
+    });
     return p;
   }
 
@@ -364,8 +373,9 @@ export class CardServiceImpl implements CardService {
       return e;
     }
     // Cards still being typed (AID probe of an unknown ATR) must be typed before we choose.
-    await Promise.all([...this.entries.values()].map((e) => e.settling?.catch(() => {})));
-    const all = [...this.entries.values()].sort((a, b) => a.status.name.localeCompare(b.status.name));
+    const pending = [...this.entries.values()].filter((e) => e.settling && !e.settled);
+    if (pending.length > 0) await Promise.all(pending.map((e) => e.settling?.catch(() => {})));
+    const all = [...this.entries.values()].sort(byName);
     if (all.length === 0) throw new BridgeError("ERR_NO_READERS");
     const cps = all.filter((e) => e.status.state === "present" && CPS_TYPES.includes(e.status.cardType!));
     const preferred = cps.find((e) => LOGIN_TYPES.includes(e.status.cardType!)) ?? cps[0];
@@ -409,7 +419,7 @@ export class CardServiceImpl implements CardService {
   async cardStatus(options?: CardOperationOptions): Promise<ReaderStatus> {
     const entry = await this.pick(options);
     if (entry.status.state !== "present") return structuredClone(entry.status);
-    await (entry.settling ?? this.startSettle(entry)).catch(() => {});
+    if (!entry.settled) await (entry.settling ?? this.startSettle(entry)).catch(() => {});
     // A read that failed (or never ran) is tried again on demand: the card may have been reseated.
     if (entry.status.errorCode || (entry.driver && !entry.status.holder)) {
       await this.startSettle(entry);
@@ -420,7 +430,10 @@ export class CardServiceImpl implements CardService {
         entry.driver.identity.certificate,
         this.options.now?.() ?? new Date(),
       );
-      entry.status = { ...entry.status, certificate: { ...entry.status.certificate, validity, daysLeft } };
+      const c = entry.status.certificate;
+      if (c.validity !== validity || c.daysLeft !== daysLeft) {
+        entry.status = { ...entry.status, certificate: { ...c, validity, daysLeft } };
+      }
     }
     return structuredClone(entry.status);
   }
