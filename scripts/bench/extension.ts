@@ -1,7 +1,8 @@
 /**
  * Benchmark of the web extension (issue 5 §10). Prints one JSON object:
  *  - `sizes`: each built entrypoint of the Chrome MV3 and Firefox MV2 builds — the background script, and each page
- *    (popup, pairing, PIN window, options) with every script and stylesheet it loads — raw and gzip bytes;
+ *    (popup, pairing, PIN window, options) with every script and stylesheet it loads, and each content script (the
+ *    portal login assistant, `content:portal.js`) — raw and gzip bytes;
  *  - `serviceWorkerStart`: in real Chromium, with the real agent process and a virtual CPS3 in the test bench, the
  *    time from the service worker's start (its `performance.timeOrigin`) to the first complete state: socket open,
  *    `hello` answered, authenticated, reader list known (the card's holder included). Measured on `--runs` restarts
@@ -76,8 +77,12 @@ function totalSize(dir: string): { raw: number; files: number } {
 
 function sizesOf(dir: string, background: string) {
   const pages = readdirSync(dir).filter((f) => f.endsWith(".html"));
+  // Content scripts (the portal login assistant): what each portal page loads, in the page's renderer.
+  const contentDir = join(dir, "content-scripts");
+  const contentScripts = existsSync(contentDir) ? readdirSync(contentDir).filter((f) => /\.(js|css)$/.test(f)) : [];
   return {
     background: sum(dir, [background]),
+    ...Object.fromEntries(contentScripts.map((f) => [`content:${f}`, sum(dir, [`content-scripts/${f}`])])),
     ...Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ""), pageSize(dir, p)])),
     total: totalSize(dir),
   };
