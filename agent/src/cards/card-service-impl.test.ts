@@ -118,6 +118,27 @@ describe("CardServiceImpl", () => {
     expect((await svc.pinStatus()).triesLeft).toBe(3);
   });
 
+  it("hands out one frozen copy per state: a caller cannot change the agent's view of the card", async () => {
+    const binding = new FakeBinding();
+    binding.addReader("R1");
+    binding.insert("R1", (await inProcessCard("cps3")).spec);
+    const { svc } = service(binding);
+    await svc.start();
+    const a = await svc.cardStatus();
+    expect(Object.isFrozen(a) && Object.isFrozen(a.holder) && Object.isFrozen(a.pin)).toBe(true);
+    expect(() => {
+      (a.holder as { surname: string }).surname = "MALLORY";
+    }).toThrow(TypeError);
+    const b = await svc.cardStatus();
+    expect(b).toBe(a);
+    expect(b.holder?.surname).toBe("TESTCPS");
+    await expect(svc.verifyPin(new TextEncoder().encode("0000"))).rejects.toMatchObject({ code: "ERR_PIN_INCORRECT" });
+    const c = await svc.cardStatus();
+    expect(c).not.toBe(a);
+    expect(c.pin?.triesLeft).toBe(2);
+    expect(a.pin?.triesLeft).toBe(3);
+  });
+
   it("reports mute cards, empty readers and no readers with their codes", async () => {
     const binding = new FakeBinding();
     const { svc } = service(binding);

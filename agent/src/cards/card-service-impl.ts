@@ -75,6 +75,28 @@ interface Entry {
   /** `settling` has finished: callers need not wait (and pay no promise hop: card.status is the bridge's hot path). */
   settled?: boolean;
   chain?: ChainResult;
+  /** A frozen deep copy of `status` handed to callers, and the `status` object it copies (see `snapshot`). */
+  snapshot?: { of: ReaderStatus; copy: ReaderStatus };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * What callers get of a reader's status: a deep-frozen copy, made once per state. `entry.status` is only ever
+ * replaced, never changed in place, so the copy stays right until the next replacement — and callers (the bridge
+ * serving card.status thousands of times a second, event listeners) cannot change the agent's state through it.
+ */
+function snapshot(entry: Entry): ReaderStatus {
+  if (entry.snapshot?.of !== entry.status) {
+    entry.snapshot = { of: entry.status, copy: deepFreeze(structuredClone(entry.status)) };
+  }
+  return entry.snapshot.copy;
 }
 
 /** Readers in a stable order (plain code-unit order: cheaper than localeCompare, and the names are ASCII). */
@@ -151,7 +173,7 @@ export class CardServiceImpl implements CardService {
   }
 
   readers(): ReaderStatus[] {
-    return [...this.entries.values()].sort(byName).map((e) => structuredClone(e.status));
+    return [...this.entries.values()].sort(byName).map(snapshot);
   }
 
   subscribe(listener: (event: CardServiceEvent) => void): () => void {
@@ -216,7 +238,7 @@ export class CardServiceImpl implements CardService {
           cardType: initial?.type ?? atrType(e.atr),
         };
         this.lastCardEventAt = { reader: e.reader, type: "inserted", pcscAt: e.at, emittedAt: performance.now() };
-        this.emit({ type: "card.inserted", reader: structuredClone(entry.status) });
+        this.emit({ type: "card.inserted", reader: snapshot(entry) });
         this.log.info({ event: "card.inserted", reader: e.reader, cardType: entry.status.cardType }, "card inserted");
         if (!e.mute && this.options.readOnInsert !== false) this.startSettle(entry);
         return;
@@ -259,7 +281,7 @@ export class CardServiceImpl implements CardService {
           "card not read",
         );
       entry.status = { ...entry.status, errorCode: code };
-      this.emit({ type: "card.updated", reader: structuredClone(entry.status) });
+      this.emit({ type: "card.updated", reader: snapshot(entry) });
     });
     entry.settling = p;
     entry.settled = false;
@@ -281,7 +303,7 @@ export class CardServiceImpl implements CardService {
       if (c.driver) {
         entry.driver = createDriver(c.driver, { session: entry.session, cache: this.cache, logger: this.log });
       } else if (c.type !== typeBefore) {
-        this.emit({ type: "card.updated", reader: structuredClone(entry.status) });
+        this.emit({ type: "card.updated", reader: snapshot(entry) });
       }
     }
     const driver = entry.driver;
@@ -310,7 +332,7 @@ export class CardServiceImpl implements CardService {
       },
       "card read",
     );
-    this.emit({ type: "card.updated", reader: structuredClone(entry.status) });
+    this.emit({ type: "card.updated", reader: snapshot(entry) });
   }
 
   /** Summary with the chain verdict, computed once per identity (the cache keeps identities across reinsertion). */
@@ -411,14 +433,14 @@ export class CardServiceImpl implements CardService {
     if (entry.session.cardGeneration !== generation) return;
     const before = JSON.stringify(entry.status.pin);
     entry.status = { ...entry.status, pin };
-    if (JSON.stringify(pin) !== before) this.emit({ type: "card.updated", reader: structuredClone(entry.status) });
+    if (JSON.stringify(pin) !== before) this.emit({ type: "card.updated", reader: snapshot(entry) });
   }
 
   // ─────────────────────────────── operations ───────────────────────────────
 
   async cardStatus(options?: CardOperationOptions): Promise<ReaderStatus> {
     const entry = await this.pick(options);
-    if (entry.status.state !== "present") return structuredClone(entry.status);
+    if (entry.status.state !== "present") return snapshot(entry);
     if (!entry.settled) await (entry.settling ?? this.startSettle(entry)).catch(() => {});
     // A read that failed (or never ran) is tried again on demand: the card may have been reseated.
     if (entry.status.errorCode || (entry.driver && !entry.status.holder)) {
@@ -435,7 +457,7 @@ export class CardServiceImpl implements CardService {
         entry.status = { ...entry.status, certificate: { ...c, validity, daysLeft } };
       }
     }
-    return structuredClone(entry.status);
+    return snapshot(entry);
   }
 
   async pinStatus(options?: CardOperationOptions): Promise<PinStatus> {
