@@ -54,10 +54,8 @@ export async function openLoginTracked(s: Slice, pages: Page[]): Promise<Page> {
 }
 
 /** Ends the portal session of this browser (the next test starts logged out). */
-export async function logout(s: Slice): Promise<void> {
-  const page = await s.kit.browser.newPage();
-  await page.goto(`${s.origin}/Trajectoire/Pages/AccesLibre/Logout.aspx`, { waitUntil: "load" });
-  await page.close();
+export function logout(s: Slice): Promise<void> {
+  return s.logout();
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

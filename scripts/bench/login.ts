@@ -33,7 +33,6 @@ function arg(name: string, fallback: string): string {
 }
 const RUNS = Number(arg("runs", "5"));
 const PIN = "1234";
-const DASHBOARD = /\/App\.aspx\/MedecinLiberal\/TDB/;
 
 interface Login {
   clickToDashboardMs: number;
@@ -84,7 +83,7 @@ async function oneLogin(s: Slice): Promise<Login> {
     });
     const p3 = performance.now();
     const t1 = Date.now();
-    if (!DASHBOARD.test(page.url())) throw new Error(`no dashboard: ${page.url()}`);
+    if (!s.isDashboard(page.url())) throw new Error(`no dashboard: ${page.url()}`);
     // pino writes asynchronously: let the last lines reach the file.
     await sleep(300);
     const apdus = apduLines(s).filter((l) => l.at >= t0 - 1 && l.at <= t1 + 1);
@@ -98,9 +97,7 @@ async function oneLogin(s: Slice): Promise<Login> {
   } finally {
     await page.close().catch(() => {});
     for (const t of pinTargets(s.kit.browser)) await (await t.page())?.close().catch(() => {});
-    const out = await s.kit.browser.newPage();
-    await out.goto(`${s.origin}/Trajectoire/Pages/AccesLibre/Logout.aspx`, { waitUntil: "load" });
-    await out.close();
+    await s.logout();
   }
 }
 

@@ -27,7 +27,6 @@ import { type Slice, startSlice } from "./slice";
 
 /** The test bench's default PIN (scripts/src/testbed/profiles.ts). */
 const DEMO_PIN = "1234";
-const DASHBOARD = /\/App\.aspx\/MedecinLiberal\//;
 
 type DemoProfile = ProfileName | "none";
 
@@ -88,7 +87,7 @@ async function walkTokenLogin(s: Slice, page: Page, o: DemoOptions): Promise<voi
   await typePin(pin, DEMO_PIN);
   await navigated;
   await page.waitForFunction(() => document.readyState === "complete");
-  if (!DASHBOARD.test(page.url())) {
+  if (!s.isDashboard(page.url())) {
     const refused = await readPanel(page, "login");
     throw new Error(`no dashboard after the PIN: ${page.url()}\n${refused?.text ?? ""}`);
   }

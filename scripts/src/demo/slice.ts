@@ -16,6 +16,7 @@ import {
   launchBrowser,
   startAgent,
 } from "../browser/index";
+import { PATHS } from "../mock-portal/paths";
 import { createMockPortal, type MockPortal } from "../mock-portal/portal";
 import { Testbed } from "../testbed/index";
 
@@ -55,6 +56,10 @@ export interface Slice {
   tokenPosts(): number;
   /** Opens the login page in a new tab and waits for the assistant's panel to be there. */
   openLogin(url?: string): Promise<Page>;
+  /** Whether `url` is the portal's médecin libéral dashboard (paths compared case-insensitively, as IIS does). */
+  isDashboard(url: string): boolean;
+  /** Ends this browser's portal session: the next login starts logged out. */
+  logout(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,6 +124,12 @@ export async function startSlice(o: SliceOptions = {}): Promise<Slice> {
         await page.setViewport({ width: 1100, height: 900 });
         await page.goto(url, { waitUntil: "load" });
         return page;
+      },
+      isDashboard: (url) => new URL(url).pathname.toLowerCase() === PATHS.dashboard.toLowerCase(),
+      async logout() {
+        const page = await kit.browser.newPage();
+        await page.goto(`${origin}${PATHS.logout}`, { waitUntil: "load" });
+        await page.close();
       },
       stop: stopAll,
     };
