@@ -4,6 +4,7 @@
  * Deterministic (no dates) so the check is stable.
  */
 import { ERROR_CODES, ERRORS, type ErrorGroup } from "./errors";
+import { PORTAL_OUTCOME_CODES, type PortalOutcomeCode } from "./portal-contract";
 import { STATUS_WORDS } from "./status-words";
 
 const GROUPS: { group: ErrorGroup; title: string; intro: string }[] = [
@@ -103,6 +104,30 @@ export function renderErrorsDoc(): string {
       out.push(`**How to resolve:** ${e.howToResolve}`);
       out.push("");
     }
+  }
+  out.push("## Portal refusals of a token login (`PORTAL_*`)");
+  out.push("");
+  out.push(
+    "A portal that accepts cps-bridge tokens (protocol/src/portal-contract.ts, docs/login-assistant.md) writes these " +
+      "codes in `#lblErreur[data-code]` when it refuses a login for a reason of its own — a verdict on the token itself " +
+      "uses the `ERR_TOKEN_*` codes above. The login assistant shows the French sentence and remedy beside the portal's.",
+  );
+  out.push("");
+  for (const code of Object.keys(PORTAL_OUTCOME_CODES) as PortalOutcomeCode[]) {
+    const e = PORTAL_OUTCOME_CODES[code];
+    out.push(`### ${code}`);
+    out.push("");
+    out.push(`- **Message (fr) :** ${e.fr}`);
+    out.push(`- **Que faire :** ${e.remedyFr}`);
+    out.push(`- **Message (en):** ${e.en}`);
+    out.push(`- **What to do:** ${e.remedyEn}`);
+    out.push("");
+    out.push(`**Thrown when:** ${e.thrownWhen}`);
+    out.push("");
+    out.push(`**Likely reason:** ${e.likelyReason}`);
+    out.push("");
+    out.push(`**How to resolve:** ${e.howToResolve}`);
+    out.push("");
   }
   out.push("## Card status words → codes");
   out.push("");
