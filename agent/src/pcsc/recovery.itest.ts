@@ -69,6 +69,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // Pull every card first: a test that failed midway may leave a card that never answers, and vpcd never times out
+  // a command — pcscd's transmit, and the native call waiting on it, would then block svc.stop() and the worker's
+  // exit for ever. Closing the card's socket ends that command.
+  for (let i = 0; i < (tb?.readers.length ?? 0); i++) if (tb.card(i)) await tb.remove(i).catch(() => {});
   await svc?.stop();
   await tb?.stop();
 });
