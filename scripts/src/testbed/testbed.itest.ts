@@ -434,11 +434,15 @@ describe("bad input", () => {
     const reader = tb.readers.at(-1)!;
     const foreign = net.connect({ host: tb.cardHost, port: reader.port });
     foreign.on("error", () => {});
+    // A minimal foreign card: answers GET ATR (control byte 04) and nothing else. vpcd may write a frame's length
+    // and body in separate segments (seen: "00 01" then "04"), so frames are reassembled from the stream.
+    let rx = Buffer.alloc(0);
     foreign.on("data", (d: Buffer) => {
-      // A minimal foreign card: answer GET ATR polls (frames 00 01 04).
-      for (let i = 0; i + 2 < d.length; i++) {
-        if (d[i] === 0 && d[i + 1] === 1 && d[i + 2] === 4)
-          foreign.write(Buffer.from([0, 5, 0x3b, 0x80, 0x80, 0x01, 0x01]));
+      rx = Buffer.concat([rx, d]);
+      while (rx.length >= 2 && rx.length >= 2 + rx.readUInt16BE(0)) {
+        const body = rx.subarray(2, 2 + rx.readUInt16BE(0));
+        rx = rx.subarray(2 + body.length);
+        if (body.length === 1 && body[0] === 4) foreign.write(Buffer.from([0, 5, 0x3b, 0x80, 0x80, 0x01, 0x01]));
       }
     });
     try {
