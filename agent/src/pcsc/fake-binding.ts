@@ -36,6 +36,8 @@ export class FakeBinding implements PcscBinding {
   failNextTransmit: string | undefined;
   /** Next connect throws this message (once). */
   failNextConnect: string | undefined;
+  /** Card handles connected and not disconnected yet: tests check that none is abandoned to the GC. */
+  readonly openHandles = new Set<PcscCard>();
 
   createContext(): PcscContext {
     if (!this.serviceUp) throw new Error("PC/SC service not running");
@@ -158,7 +160,9 @@ class FakeContext implements PcscContext {
     if (!reader) throw new Error("Unknown reader");
     if (!reader.card) throw new Error("No smart card present");
     if (!reader.card.atr) throw new Error("Card is unresponsive");
-    return new FakeCard(this.binding, reader, reader.generation, this.epoch);
+    const card = new FakeCard(this.binding, reader, reader.generation, this.epoch);
+    this.binding.openHandles.add(card);
+    return card;
   }
   close(): void {
     this.closed = true;
@@ -196,5 +200,6 @@ class FakeCard implements PcscCard {
   }
   disconnect(): void {
     this.disconnected = true;
+    this.binding.openHandles.delete(this);
   }
 }

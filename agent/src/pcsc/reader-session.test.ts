@@ -107,8 +107,14 @@ describe("ReaderSession", () => {
       message: expect.stringContaining("previous answer"),
     });
     expect(binding.transmitted.length).toBe(sent);
+    expect(binding.openHandles.size).toBe(1); // the stuck handle, kept until its call returns
     await sleep(800); // the stuck answer finally comes
+    // …and then the abandoned handle is disconnected, not left to a GC finalizer (pcsc/smartcard-binding.ts).
+    expect(binding.openHandles.size).toBe(0);
     await expect(session.transaction((tx) => tx.send(SELECT))).resolves.toMatchObject({ sw: 0x9000 });
+    expect(binding.openHandles.size).toBe(1);
+    session.cardRemoved();
+    expect(binding.openHandles.size).toBe(0);
   });
 
   it("re-runs a sequence once after another application reset the card, not after a PIN was sent", async () => {

@@ -327,7 +327,12 @@ export class ReaderSession {
     }
   }
 
-  private markStuck(call: Promise<unknown>): void {
+  /**
+   * `call` waits for a card that does not answer. Nothing new is sent to this reader until it settles; then the
+   * abandoned handle, if any, is disconnected. It is kept referenced until then: dropped, its GC finalizer would
+   * run SCardDisconnect on the main thread at some random later moment (pcsc/smartcard-binding.ts).
+   */
+  private markStuck(call: Promise<unknown>, abandoned?: PcscCard): void {
     const settled = call.then(
       () => {},
       () => {},
@@ -335,6 +340,13 @@ export class ReaderSession {
     this.stuck = settled;
     settled.then(() => {
       if (this.stuck === settled) this.stuck = undefined;
+      if (abandoned && abandoned !== this.card) {
+        try {
+          abandoned.disconnect("leave");
+        } catch {
+          // already dead with its card or its service
+        }
+      }
     });
   }
 
@@ -352,10 +364,10 @@ export class ReaderSession {
         reject(e);
       };
       const timer = setTimeout(() => {
-        // Leave the stuck handle alone (a synchronous disconnect could block on it); the next operation
-        // connects afresh.
+        // Leave the stuck handle alone for now (a synchronous disconnect would wait for its transmit); the next
+        // operation connects afresh, and the handle is disconnected once its transmit returns.
         if (this.card === card) this.card = undefined;
-        this.markStuck(sending);
+        this.markStuck(sending, card);
         fail(new BridgeError("ERR_CARD_MUTE", `no answer within ${this.apduTimeoutMs} ms`, { reader: this.name }));
       }, this.apduTimeoutMs);
       this.inFlight.add(fail);

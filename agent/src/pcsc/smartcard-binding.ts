@@ -55,7 +55,11 @@ const DISPOSITIONS: Record<Disposition, number> = {
 const MAX_RECV = 1024;
 
 class SmartcardCard implements PcscCard {
-  constructor(private readonly native: NativeCard) {}
+  constructor(
+    private readonly native: NativeCard,
+    /** The SCARDCONTEXT of this handle alone (see SmartcardContext.connect); released with the handle. */
+    private readonly ownContext: ContextInterface,
+  ) {}
   get protocol(): number {
     return this.native.protocol;
   }
@@ -73,44 +77,57 @@ class SmartcardCard implements PcscCard {
     await this.native.reconnect(SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_LEAVE_CARD);
   }
   disconnect(disposition: Disposition = "leave"): void {
-    this.native.disconnect(DISPOSITIONS[disposition]);
+    try {
+      this.native.disconnect(DISPOSITIONS[disposition]);
+    } finally {
+      this.ownContext.close();
+    }
   }
 }
 
 /**
- * `listReaders` is synchronous in `smartcard` (SCardListReaders + SCardGetStatusChange on the main thread): with a
- * reader whose driver is stuck on a card that never answers, it blocks the whole event loop. So it is called only
- * when the supervisor (re)connects and when a reader we do not know yet is asked for; `connect` reuses the Reader
- * objects of the last listing (SCardConnect itself runs on a worker thread).
+ * pcsc-lite holds a context's mutex for the whole of every call made on it — an SCardTransmit included, which lasts
+ * as long as the card takes to answer — and the native addon makes its synchronous calls (`listReaders`,
+ * `disconnect`, and the `disconnect` of a card object's GC finalizer) on the main thread. Calls that shared one
+ * context would therefore freeze the event loop for as long as any reader's card takes to answer; with a card
+ * that never answers, for ever, and in our tests, whose virtual cards answer from this very event loop, that is a
+ * deadlock (seen once in CI: a finalizer's SCardDisconnect waited for another reader's transmit).
+ * So the supervisor's context only lists readers, and each card handle gets an SCARDCONTEXT of its own: a call on
+ * one card can then wait only for that card's own transmit, which the reader lock (pcsc/reader-session.ts) never
+ * overlaps with another call on that card.
  */
 class SmartcardContext implements PcscContext {
-  private readers = new Map<string, NativeReader>();
   constructor(private readonly native: ContextInterface) {}
-  private readersNative(): NativeReader[] {
-    const list = this.native.listReaders() as unknown as NativeReader[];
-    this.readers = new Map(list.map((r) => [r.name, r]));
-    return list;
-  }
   listReaders(): ReaderSnapshot[] {
-    return this.readersNative().map((r) => ({
+    return (this.native.listReaders() as unknown as NativeReader[]).map((r) => ({
       name: r.name,
       state: r.state,
       atr: r.atr && r.atr.length > 0 ? new Uint8Array(r.atr) : null,
     }));
   }
   async connect(readerName: string): Promise<PcscCard> {
-    const reader = this.readers.get(readerName) ?? this.readersNative().find((r) => r.name === readerName);
-    if (!reader) throw new Error("Unknown reader");
+    const own = new Context(); // SCardEstablishContext: one local round trip to pcscd
     try {
-      return new SmartcardCard(await reader.connect(SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1));
+      const reader = (own.listReaders() as unknown as NativeReader[]).find((r) => r.name === readerName);
+      if (!reader) throw new Error("Unknown reader");
+      return new SmartcardCard(await connectShared(reader), own);
     } catch (err) {
-      // Some readers refuse T0|T1 for T=0-only cards with "unresponsive" (tomkp/smartcard issue #34): retry T=0.
-      if (!/unresponsive/i.test(String((err as Error)?.message))) throw err;
-      return new SmartcardCard(await reader.connect(SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0));
+      own.close();
+      throw err;
     }
   }
   close(): void {
     this.native.close();
+  }
+}
+
+async function connectShared(reader: NativeReader): Promise<NativeCard> {
+  try {
+    return await reader.connect(SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1);
+  } catch (err) {
+    // Some readers refuse T0|T1 for T=0-only cards with "unresponsive" (tomkp/smartcard issue #34): retry T=0.
+    if (!/unresponsive/i.test(String((err as Error)?.message))) throw err;
+    return reader.connect(SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0);
   }
 }
 
