@@ -117,6 +117,18 @@ describe("ReaderSession", () => {
     expect(binding.openHandles.size).toBe(0);
   });
 
+  it("a card pulled during a transmit: its handle is disconnected once that transmit returns, not while it runs", async () => {
+    delay = 200;
+    const running = session.transaction((tx) => tx.send(SELECT));
+    await sleep(30);
+    session.cardRemoved();
+    // A synchronous disconnect now would wait for the native transmit (pcsc/smartcard-binding.ts).
+    expect(binding.openHandles.size).toBe(1);
+    await expect(running).rejects.toMatchObject({ code: "ERR_CARD_REMOVED" });
+    await sleep(250);
+    expect(binding.openHandles.size).toBe(0);
+  });
+
   it("re-runs a sequence once after another application reset the card, not after a PIN was sent", async () => {
     let runs = 0;
     binding.failNextTransmit = "Card was reset";

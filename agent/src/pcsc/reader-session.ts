@@ -73,6 +73,8 @@ export class ReaderSession {
   private readonly queue: Waiter[] = [];
   /** Fails the in-flight transmit when the card leaves: one entry per pending transmit, removed when it settles. */
   private readonly inFlight = new Set<(e: unknown) => void>();
+  /** The native transmit of the current card handle, while one runs (the reader lock allows one at a time). */
+  private transmitting: Promise<unknown> | undefined;
   private readonly observers = new Set<ExchangeObserver>();
   /**
    * A native call (transmit or connect) that outlived its deadline and still occupies a libuv worker thread:
@@ -136,13 +138,20 @@ export class ReaderSession {
       for (const fail of [...this.inFlight]) fail(removed);
       this.inFlight.clear();
     }
-    if (card) {
+    if (!card) return;
+    const disconnect = () => {
       try {
         card.disconnect("leave");
       } catch {
         // the handle is already dead with the card
       }
-    }
+    };
+    // A synchronous disconnect would wait for the handle's running transmit (pcsc/smartcard-binding.ts): the
+    // card usually fails it at once when pulled out, but a stuck reader may not. Disconnect once it returns.
+    const running = this.transmitting;
+    this.transmitting = undefined;
+    if (running) running.then(disconnect, disconnect);
+    else disconnect();
   }
 
   /** Runs `fn` holding this reader's lock, on the card present when it was called. */
@@ -354,6 +363,11 @@ export class ReaderSession {
   private guardedTransmit(card: PcscCard, command: Uint8Array): Promise<Uint8Array> {
     this.refuseWhileStuck();
     const sending = card.transmit(command);
+    this.transmitting = sending;
+    const done = () => {
+      if (this.transmitting === sending) this.transmitting = undefined;
+    };
+    sending.then(done, done);
     return new Promise<Uint8Array>((resolve, reject) => {
       const settle = () => {
         clearTimeout(timer);
