@@ -6,6 +6,7 @@ import {
   eventFrame,
   type FrameParseResult,
   fromWireError,
+  markImmutable,
   okResponse,
   parseFrame,
   requestFrame,
@@ -171,5 +172,42 @@ describe("wire errors", () => {
     const e = fromWireError({ code: "ERR_FROM_THE_FUTURE", message: "m", retriable: true });
     expect(e.code).toBe("ERR_INTERNAL");
     expect(e.details).toEqual({ remoteCode: "ERR_FROM_THE_FUTURE" });
+  });
+});
+
+describe("encodeFrame of immutable results", () => {
+  const deepFreeze = <T>(v: T): T => {
+    if (v && typeof v === "object") for (const x of Object.values(v)) deepFreeze(x);
+    return Object.freeze(v);
+  };
+  it("gives exactly the text of JSON.stringify, for any result and id (JSON text computed once)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/), fc.jsonValue(), (id, value) => {
+        const result = { value, name: 'Lecteur é \u2028 "x"' };
+        const plain = encodeFrame(okResponse(id, result));
+        const marked = markImmutable(deepFreeze(structuredClone(result)));
+        expect(encodeFrame(okResponse(id, marked))).toBe(plain);
+        expect(encodeFrame(okResponse(id, marked))).toBe(plain); // from the cached text
+        expect(JSON.parse(plain)).toEqual({
+          v: 1,
+          id,
+          type: "res",
+          ok: true,
+          result: JSON.parse(JSON.stringify(result)),
+        });
+      }),
+    );
+  });
+
+  it("still refuses an oversize immutable result", () => {
+    const big = markImmutable(deepFreeze({ blob: "x".repeat(MAX_FRAME_BYTES) }));
+    expect(() => encodeFrame(okResponse("a", big))).toThrow(expect.objectContaining({ code: "ERR_FRAME_TOO_LARGE" }));
+  });
+
+  it("an error response or an event carrying a registered object is encoded normally", () => {
+    const data = markImmutable(deepFreeze({ a: 1 }));
+    expect(encodeFrame(eventFrame("card.inserted", data, 3))).toBe(
+      JSON.stringify(eventFrame("card.inserted", data, 3)),
+    );
   });
 });

@@ -239,12 +239,42 @@ export function eventFrame(event: string, data: unknown, seq: number): EventFram
   return { v: ENVELOPE_VERSION, type: "evt", event, data, seq };
 }
 
+/** JSON text of values registered by {@link markImmutable}, computed at their first encoding. */
+const immutableJson = new WeakMap<object, string | undefined>();
+
+/**
+ * Registers a deeply frozen value (the card service's status copy, shared by every `card.status` answer until the
+ * state changes) so that its JSON text is computed once instead of at every answer. The caller guarantees that
+ * nothing in it can change: register only what was deep-frozen.
+ */
+export function markImmutable<T extends object>(value: T): T {
+  immutableJson.set(value, undefined);
+  return value;
+}
+
+function isImmutable(value: unknown): value is object {
+  return typeof value === "object" && value !== null && immutableJson.has(value);
+}
+
+function jsonOfImmutable(value: object): string {
+  let json = immutableJson.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    immutableJson.set(value, json);
+  }
+  return json;
+}
+
 /**
  * Serialises a frame to the text sent on the socket. Throws ERR_FRAME_TOO_LARGE when the text exceeds
  * MAX_FRAME_BYTES (the sender's bug: the agent answers the request with that error instead).
  */
 export function encodeFrame(frame: Frame): string {
-  const text = JSON.stringify(frame);
+  const text =
+    frame.type === "res" && frame.ok && isImmutable(frame.result)
+      ? // Same text as JSON.stringify(okResponse(id, result)): keys in okResponse's order (envelope.test.ts).
+        `{"v":${frame.v},"id":${JSON.stringify(frame.id)},"type":"res","ok":true,"result":${jsonOfImmutable(frame.result)}}`
+      : JSON.stringify(frame);
   if (exceedsBytes(text, MAX_FRAME_BYTES)) {
     throw new BridgeError("ERR_FRAME_TOO_LARGE", `Outgoing frame over ${MAX_FRAME_BYTES} bytes`);
   }

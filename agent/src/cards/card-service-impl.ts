@@ -19,6 +19,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { certificateValidity } from "@cps-bridge/protocol/certificate-summary";
+import { markImmutable } from "@cps-bridge/protocol/envelope";
 import { BridgeError, isBridgeError } from "@cps-bridge/protocol/errors";
 import type { CardType, CertificateSummary, PcscState, PinStatus, ReaderStatus } from "@cps-bridge/protocol/model";
 import type { X509Certificate } from "@cps-bridge/protocol/x509";
@@ -94,7 +95,7 @@ function deepFreeze<T>(value: T): T {
  */
 function snapshot(entry: Entry): ReaderStatus {
   if (entry.snapshot?.of !== entry.status) {
-    entry.snapshot = { of: entry.status, copy: deepFreeze(structuredClone(entry.status)) };
+    entry.snapshot = { of: entry.status, copy: markImmutable(deepFreeze(structuredClone(entry.status))) };
   }
   return entry.snapshot.copy;
 }
