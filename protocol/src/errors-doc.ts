@@ -92,17 +92,7 @@ export function renderErrorsDoc(): string {
       out.push("");
       out.push(`Group: ${e.group} · Retriable: ${e.retriable ? "yes" : "no"}`);
       out.push("");
-      out.push(`- **Message (fr) :** ${e.fr}`);
-      out.push(`- **Que faire :** ${e.remedyFr}`);
-      out.push(`- **Message (en):** ${e.en}`);
-      out.push(`- **What to do:** ${e.remedyEn}`);
-      out.push("");
-      out.push(`**Thrown when:** ${e.thrownWhen}`);
-      out.push("");
-      out.push(`**Likely reason:** ${e.likelyReason}`);
-      out.push("");
-      out.push(`**How to resolve:** ${e.howToResolve}`);
-      out.push("");
+      pushEntryText(out, e);
     }
   }
   out.push("## Portal refusals of a token login (`PORTAL_*`)");
@@ -117,17 +107,7 @@ export function renderErrorsDoc(): string {
     const e = PORTAL_OUTCOME_CODES[code];
     out.push(`### ${code}`);
     out.push("");
-    out.push(`- **Message (fr) :** ${e.fr}`);
-    out.push(`- **Que faire :** ${e.remedyFr}`);
-    out.push(`- **Message (en):** ${e.en}`);
-    out.push(`- **What to do:** ${e.remedyEn}`);
-    out.push("");
-    out.push(`**Thrown when:** ${e.thrownWhen}`);
-    out.push("");
-    out.push(`**Likely reason:** ${e.likelyReason}`);
-    out.push("");
-    out.push(`**How to resolve:** ${e.howToResolve}`);
-    out.push("");
+    pushEntryText(out, e);
   }
   out.push("## Card status words → codes");
   out.push("");
@@ -144,4 +124,30 @@ export function renderErrorsDoc(): string {
   }
   out.push("");
   return out.join("\n");
+}
+
+/** The bilingual messages and the three documentation fields every user-facing code has, in that order. */
+function pushEntryText(
+  out: string[],
+  e: {
+    fr: string;
+    remedyFr: string;
+    en: string;
+    remedyEn: string;
+    thrownWhen: string;
+    likelyReason: string;
+    howToResolve: string;
+  },
+): void {
+  out.push(`- **Message (fr) :** ${e.fr}`);
+  out.push(`- **Que faire :** ${e.remedyFr}`);
+  out.push(`- **Message (en):** ${e.en}`);
+  out.push(`- **What to do:** ${e.remedyEn}`);
+  out.push("");
+  out.push(`**Thrown when:** ${e.thrownWhen}`);
+  out.push("");
+  out.push(`**Likely reason:** ${e.likelyReason}`);
+  out.push("");
+  out.push(`**How to resolve:** ${e.howToResolve}`);
+  out.push("");
 }
