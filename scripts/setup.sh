@@ -2,7 +2,9 @@
 # Installs what cps-bridge needs on a Debian 12 machine and the npm workspace, idempotently:
 #   - Debian packages: pcscd + the vpcd virtual-reader driver (test bench), pcsc-tools (pcsc_scan),
 #     libpcsclite-dev + a C++ toolchain (the `smartcard` N-API addon builds against pcsc-lite), chromium
-#     (end-to-end tests and the demo), dovecot-imapd (a real IMAP server for the mailbox tests), iproute2;
+#     (end-to-end tests and the demo), dovecot-imapd (a real IMAP server for the mailbox tests), iproute2,
+#     opensc + opensc-pkcs11 + libnss3-tools (stand-in PKCS#11 middleware and NSS tools for the diagnostics tests),
+#     xvfb + xdotool (a display for the browser's own PIN prompt in the TLS client-certificate e2e);
 #   - the loopback quickack route that makes virtual-card APDUs ~100x faster (root only; optional);
 #   - `npm ci` (exact versions from package-lock.json).
 # Uses sudo for the system steps when not root. Never starts a service: the test bench starts pcscd itself.
@@ -13,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive PUPPETEER_SKIP_DOWNLOAD=1
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 PACKAGES=(pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium dovecot-imapd iproute2
-  python3 make g++ ca-certificates)
+  opensc opensc-pkcs11 libnss3-tools xvfb xdotool python3 make g++ ca-certificates)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
