@@ -213,13 +213,14 @@ describe("PIN (cps-card.md §2.4)", () => {
     expect(send(card, "00 20 01 81").sw).toBe(SW.WRONG_P1P2);
   });
 
-  test("GET DATA of the PIN counter: 61xx on T=0, tags 9A / 9B / 9D; only with the MF selected", () => {
+  test("GET DATA of the PIN counter: 61xx on T=0, tags 9A / 9B / 9D + the CHV access rules; only with the MF selected", () => {
     send(card, "00 A4 00 0C 02 3F00");
     const first = send(card, GET_PIN_COUNTER);
     expect(first.sw >> 8).toBe(0x61);
     const answer = send(card, `00 C0 00 00 ${(first.sw & 0xff).toString(16)}`);
     expect(answer.sw).toBe(SW.OK);
-    expect(answer.hex).toBe("700FBF81010BA0099A01039B01039D010A");
+    // 70 { BF 81 01 { A0 { 9A max, 9B left, 9D unblock, A1 { 8C F3 00 00 13 FF 00 } } } } (OpenSC issue #2275)
+    expect(answer.hex).toBe("7019BF810115A0139A01039B01039D010AA1088C06F3000013FF00");
     send(card, VERIFY_9999);
     expect(pinCounters(card).left).toBe(2);
     send(card, SELECT_IAS);

@@ -16,7 +16,7 @@ import type { TestPki } from "../pki";
 import { BaseCard } from "./card-base";
 import { type CardKeyPair, generateCardKey, pkcs1Sign } from "./card-keys";
 import { CPS2TER_CLA, CPS2TER_VOLET_AID, cps2terVoletCommand } from "./cps2ter";
-import { type Df, df, ef, FileSystem, type Node, type Selection } from "./file-system";
+import { type Df, df, ef, FileSystem, fcp, type Node, type Selection } from "./file-system";
 import {
   byte,
   type Command,
@@ -31,7 +31,13 @@ import {
   tlv,
 } from "./iso7816";
 import { PinState } from "./pin-state";
-import { buildPkcs15Image, type Pkcs15Certificate, type Pkcs15Key } from "./pkcs15-image";
+import {
+  buildPkcs15Image,
+  IAS_ALGORITHMS,
+  type Pkcs15Algorithm,
+  type Pkcs15Certificate,
+  type Pkcs15Key,
+} from "./pkcs15-image";
 import type { CardCorruption, CardInfo, HolderOptions, ProfileName } from "./virtual-card";
 
 export const CPS3_ATR = fromHex("3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00");
@@ -256,30 +262,65 @@ export class IasEccCard extends BaseCard {
   }
 
   /**
-   * GET DATA of the PIN counter (cps-card.md §2.4, ANS `cps3_get_pin_counter`): `00 CB 3F FF 0A 4D 08 70 06 BF 81
-   * <id> 02 A0 80` with the MF selected (else 6A88, OpenSC fcd2e665f: the CHV SDO is read from 3F00).
-   * [U] Answer nesting: the request's own template order, `70 { BF 81 id { A0 { 9A max, 9B left, 9D unblock } } }`
-   * — the ANS driver only looks for the tags 9A / 9B / 9D.
+   * GET DATA of a security data object (SDO), `00 CB 3F FF 4D { 70 { BF <class|80> <id> <header list> } }`, as
+   * both the ANS driver and OpenSC's IAS-ECC driver send it:
+   *  - the PIN (CHV, class 01, `BF 81 01`), read with the MF selected (else 6A88, OpenSC fcd2e665f / e3a3722ad):
+   *    header `A0 80` → its DOCP `A0 { 9A max tries, 9B tries left, 9D unblock uses left, A1 { 8C access rules } }`
+   *    (ANS `cps3_get_pin_counter` reads 9A/9B/9D; OpenSC needs the A1/8C rules); header `7F41 80` → its public
+   *    part `7F41 { 80 max length, 81 min length }`;
+   *  - a private key (class 10, `BF 90 <ref without 80>`), read with the application 3F00/0001 selected:
+   *    `A0 80` → `A0 { 80 size in bytes, A1 { 8C access rules }, 9E non-repudiation }`; `7F48 80` (its public part)
+   *    → 6A86, "no public data" (OpenSC then asks for the DOCP).
+   * The answer keeps the request's nesting, `70 { BF xx id { … } }`.
+   * Access rules [I from a real CPx CHV DOCP, OpenSC issue #2275: `8C 06 F3 00 00 13 FF 00`]: CHV change / verify
+   * always, reset under SE 3 (the PUK), PUT DATA never, GET DATA always. Keys [U]: their PSO / INTERNAL AUTHENTICATE
+   * / DECIPHER uses under SE 2 (user authentication) as the PrKDF access rules say, generate / PUT DATA never, GET
+   * DATA always.
    */
   protected getData(command: Command, state: ChannelState): Reply {
     if (command.p1 !== 0x3f || command.p2 !== 0xff) return reply(SW.REFERENCED_DATA_NOT_FOUND);
-    if (!this.pin || this.pinReference === undefined) return reply(SW.REFERENCED_DATA_NOT_FOUND);
-    if (state.selection.df !== this.fs.mf) return reply(SW.REFERENCED_DATA_NOT_FOUND);
     const headerList = readTlvs(command.data);
     const extended = headerList?.find((t) => t.tag === 0x4d);
     const template = extended && readTlvs(extended.value)?.find((t) => t.tag === 0x70);
     const sdo = template && readTlvs(template.value)?.[0];
-    if (!sdo || sdo.tag >> 8 !== 0xbf81) return reply(SW.WRONG_DATA);
+    if (!sdo || sdo.tag >> 16 !== 0xbf) return reply(SW.WRONG_DATA);
+    const sdoClass = (sdo.tag >> 8) & 0x7f;
     const id = sdo.tag & 0xff;
-    // The SDO number is the PIN reference without its "local" bit (0x81 → BF 81 01); 0x81 itself is tolerated.
-    if (id !== (this.pinReference & 0x7f) && id !== this.pinReference) return reply(SW.REFERENCED_DATA_NOT_FOUND);
-    const counters = tlv(
-      0xa0,
-      tlv(0x9a, byte(this.pin.maxTries)),
-      tlv(0x9b, byte(this.pin.triesLeft)),
-      tlv(0x9d, byte(this.pin.unblockLeft)),
-    );
-    return reply(SW.OK, tlv(0x70, tlv(0xbf8100 | id, counters)));
+    const wanted = sdo.value[0] === 0x7f ? (sdo.value[0] << 8) | (sdo.value[1] ?? 0) : sdo.value[0];
+    const answer = (...content: Uint8Array[]) => reply(SW.OK, tlv(0x70, tlv(sdo.tag, ...content)));
+    if (sdoClass === 0x01) {
+      if (!this.pin || this.pinReference === undefined) return reply(SW.REFERENCED_DATA_NOT_FOUND);
+      if (state.selection.df !== this.fs.mf) return reply(SW.REFERENCED_DATA_NOT_FOUND);
+      // The SDO number is the PIN reference without its "local" bit (0x81 → BF 81 01); 0x81 itself is tolerated.
+      if (id !== (this.pinReference & 0x7f) && id !== this.pinReference) return reply(SW.REFERENCED_DATA_NOT_FOUND);
+      if (wanted === 0x7f41) return answer(tlv(0x7f41, tlv(0x80, byte(8)), tlv(0x81, byte(4))));
+      if (wanted !== 0xa0) return reply(SW.WRONG_P1P2);
+      return answer(
+        tlv(
+          0xa0,
+          tlv(0x9a, byte(this.pin.maxTries)),
+          tlv(0x9b, byte(this.pin.triesLeft)),
+          tlv(0x9d, byte(this.pin.unblockLeft)),
+          tlv(0xa1, tlv(0x8c, fromHex("F3 00 00 13 FF 00"))),
+        ),
+      );
+    }
+    if (sdoClass === 0x10) {
+      if (state.selection.df !== this.application) return reply(SW.REFERENCED_DATA_NOT_FOUND);
+      const key = this.keys.get(id | 0x80);
+      if (!key) return reply(SW.REFERENCED_DATA_NOT_FOUND);
+      if (wanted === 0x7f48) return reply(SW.WRONG_P1P2); // no public data
+      if (wanted !== 0xa0) return reply(SW.WRONG_P1P2);
+      const userAuth = key.requiresPin ? 0x12 : 0x00;
+      const rule = (allowed: boolean) => (allowed ? userAuth : 0xff);
+      const sign = !key.internalAuthenticate;
+      const acl = byte(0x7b, rule(sign), rule(key.internalAuthenticate), rule(key.internalAuthenticate), 0xff, 0xff, 0);
+      const bytes = key.modulusBits / 8;
+      return answer(
+        tlv(0xa0, tlv(0x80, byte(bytes >> 8, bytes & 0xff)), tlv(0xa1, tlv(0x8c, acl)), tlv(0x9e, byte(sign ? 1 : 0))),
+      );
+    }
+    return reply(SW.REFERENCED_DATA_NOT_FOUND);
   }
 
   /** VERIFY `00 20 00 <ref>` (cps-card.md §2.4); semantics in pin-state.ts. */
@@ -338,12 +379,7 @@ export class IasEccCard extends BaseCard {
 
 /** FCP of the application DF, with its DF name (tag 84). */
 function fcpOf(application: Df, aid: Uint8Array): Uint8Array {
-  return tlv(
-    0x62,
-    tlv(0x82, byte(0x38)),
-    tlv(0x83, byte(application.fid >> 8, application.fid & 0xff)),
-    tlv(0x84, aid),
-  );
+  return fcp({ ...application, aid });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -387,10 +423,13 @@ export function efSnIcc(serial: string, corrupt?: CardCorruption): Uint8Array {
 }
 
 /**
- * EF.ATR (3F00/2F01, cps-card.md §2.1–2.2, OpenSC c581d1b26 dump of a CPx): `80` then card service data B8,
- * pre-issuing data 04 B0 EC C1, card capabilities 94 01 80 (command chaining, no extended length), the
- * application AID, I/O buffer sizes 260 / 256, and the OID 1.3.162.15480.2. [U] which AID a CPS3 lists (the dump
- * showed the ChipDoc AID, likely from a CPS4): CPS3 gives its IAS AID.
+ * EF.ATR (3F00/2F01, cps-card.md §2.1–2.2), laid out as a real CPx's (OpenSC issue #2223, opensc-explorer dump):
+ * `80` then card service data 43 B8, pre-issuing data 46 04 B0 EC C1 (IC manufacturer / type / OS / IAS-ECC
+ * version, which OpenSC's IAS-ECC driver requires), card capabilities 47 94 01 80 (command chaining, no extended
+ * length), the application AID 4F, the IAS-ECC I/O buffer sizes E0 (send 260 / 260 with SM, receive 256 / 256:
+ * OpenSC sets its max send/receive sizes from them and refuses an EF.ATR with less than 16 bytes there), the
+ * allocation scheme 78 with the OID 1.3.162.15480.2, and the status word 82 90 00. [U] which AID a CPS3 lists (the
+ * dump showed 80 25 00 00 01 FF 01 00): CPS3 gives its IAS AID.
  */
 export function efAtr(aid: Uint8Array): Uint8Array {
   return concatBytes(
@@ -399,8 +438,15 @@ export function efAtr(aid: Uint8Array): Uint8Array {
     tlv(0x46, fromHex("04 B0 EC C1")),
     tlv(0x47, fromHex("94 01 80")),
     tlv(0x4f, aid),
-    tlv(0x7f66, tlv(0x02, fromHex("01 04")), tlv(0x02, fromHex("01 00"))),
-    tlv(0x06, fromHex("2B 81 22 F8 78 02")),
+    tlv(
+      0xe0,
+      tlv(0x02, fromHex("01 04")),
+      tlv(0x02, fromHex("01 04")),
+      tlv(0x02, fromHex("01 00")),
+      tlv(0x02, fromHex("01 00")),
+    ),
+    tlv(0x78, tlv(0x06, fromHex("2B 81 22 F8 78 02"))),
+    tlv(0x82, fromHex("90 00")),
   );
 }
 
@@ -449,6 +495,8 @@ export interface CpxFileSystemInput {
   keys: Pkcs15Key[];
   certificates: Pkcs15Certificate[];
   corrupt?: CardCorruption;
+  /** TokenInfo supportedAlgorithms (the IAS-ECC ones on a CPS3). */
+  algorithms?: readonly Pkcs15Algorithm[];
 }
 
 export function buildCpxFileSystem(input: CpxFileSystemInput): { fs: FileSystem; application: Df } {
@@ -459,6 +507,7 @@ export function buildCpxFileSystem(input: CpxFileSystemInput): { fs: FileSystem;
     tokenLabel: input.tokenLabel,
     serialNumber: concatBytes(ISSUER_NUMBER, bcd(input.serial)),
     manufacturerId: "cps-bridge test bench (virtual card)",
+    algorithms: input.algorithms,
     pin:
       input.pinReference === undefined
         ? undefined
@@ -479,9 +528,10 @@ export function buildCpxFileSystem(input: CpxFileSystemInput): { fs: FileSystem;
   if (input.contactOnlyFile) applicationChildren.push(ef(FID.contactOnly, fromHex("00 00 00 00")));
   const application = df(FID.application, applicationChildren, input.applicationAid);
   const mf = df(FID.mf, [
-    ef(FID.efDir, image.dir),
-    ef(FID.efAtr, efAtr(input.efAtrAid)),
-    ef(FID.efSnIcc, efSnIcc(input.serial, input.corrupt)),
+    // SFIs of the IAS-ECC MF files (OpenSC iasecc.h: EF.DIR 1E, EF.ATR 1D, EF.SN 1C).
+    ef(FID.efDir, image.dir, 0x1e),
+    ef(FID.efAtr, efAtr(input.efAtrAid), 0x1d),
+    ef(FID.efSnIcc, efSnIcc(input.serial, input.corrupt), 0x1c),
     application,
   ]);
   return { fs: new FileSystem(mf), application };
@@ -519,6 +569,7 @@ export async function createCps3Card(input: CpxCardInput): Promise<IasEccCard> {
     applicationAid: IAS_AID,
     applicationLabel: "CPS3 IAS", // [U]
     tokenLabel,
+    algorithms: IAS_ALGORITHMS,
     serial: input.serial,
     efAtrAid: IAS_AID,
     contactOnlyFile: true,

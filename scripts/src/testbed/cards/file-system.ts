@@ -10,6 +10,8 @@ export interface Ef {
   /** Short EF identifier (READ BINARY with P1 b8 = 1). */
   sfi?: number;
   content: Uint8Array;
+  /** IAS-ECC access mode + SCBs of the FCP (default: read always, the rest never). */
+  acl?: Uint8Array;
   parent?: Df;
 }
 
@@ -169,7 +171,10 @@ export class FileSystem {
     if (command.p1 & 0x80) {
       if (command.p1 & 0x60) return { reply: reply(SW.WRONG_P1P2) };
       const sfi = command.p1 & 0x1f;
-      const found = current.df.children.find((c): c is Ef => c.kind === "EF" && c.sfi === sfi);
+      // The current DF first, then the MF: IAS-ECC reads EF.SN.ICC (SFI 1C) from anywhere (OpenSC
+      // iasecc_get_serialnr reads it by SFI while the application is selected).
+      const bySfi = (d: Df) => d.children.find((c): c is Ef => c.kind === "EF" && c.sfi === sfi);
+      const found = bySfi(current.df) ?? bySfi(this.mf);
       if (!found) return { reply: reply(SW.FILE_NOT_FOUND) };
       file = found;
       selection = { df: current.df, ef: found };
@@ -186,9 +191,29 @@ export class FileSystem {
   }
 }
 
-/** FCP template (tag 62, ISO 7816-4 §7.4.3): 80 size, 82 descriptor, 83 FID, 84 DF name. */
+/**
+ * IAS-ECC security attributes in compact form (tag A1 { 8C contact, 9C contactless }, as OpenSC's
+ * `iasecc_process_fci` requires them — without them it refuses the SELECT): an access-mode byte then one security
+ * condition byte (SCB) per bit set, from b7 down. EF: b7 DELETE, b6 TERMINATE, b5 ACTIVATE, b4 DEACTIVATE,
+ * b2 UPDATE, b1 READ; DF: b7 DELETE, b6 TERMINATE, b5 ACTIVATE, b4 DEACTIVATE, b2 CREATE. SCB 00 = always,
+ * FF = never, 1x = user authentication in security environment x.
+ * The CPx values are those of a real CPx (OpenSC issues #2223/#2275: `A1 12 8C 07 7B FF FF FF FF FF 00 9C 07 7B FF
+ * FF FF FF FF 00` on EF.SN.ICC): read always, everything else never.
+ */
+export const ALWAYS_READ_ACL = new Uint8Array([0x7b, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00]);
+export const DF_ACL = new Uint8Array([0x7b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+
+export function securityAttributes(am: Uint8Array): Uint8Array {
+  return tlv(0xa1, tlv(0x8c, am), tlv(0x9c, am));
+}
+
+/**
+ * FCP template (tag 62, ISO 7816-4 §7.4.3) as an IAS-ECC card returns it: 80 size, 82 descriptor, 83 FID, 84 DF
+ * name, 88 SFI, A1 security attributes, 8A life cycle status 05 (operational, activated).
+ */
 export function fcp(node: Node): Uint8Array {
   const fid = new Uint8Array([node.fid >> 8, node.fid & 0xff]);
+  const lifeCycle = tlv(0x8a, new Uint8Array([0x05]));
   if (node.kind === "EF") {
     const size = node.content.length;
     return tlv(
@@ -196,6 +221,9 @@ export function fcp(node: Node): Uint8Array {
       tlv(0x80, new Uint8Array([size >> 8, size & 0xff])),
       tlv(0x82, new Uint8Array([0x01])), // working EF, transparent
       tlv(0x83, fid),
+      node.sfi === undefined ? concatBytes() : tlv(0x88, new Uint8Array([node.sfi << 3])),
+      securityAttributes(node.acl ?? ALWAYS_READ_ACL),
+      lifeCycle,
     );
   }
   return tlv(
@@ -203,6 +231,8 @@ export function fcp(node: Node): Uint8Array {
     tlv(0x82, new Uint8Array([0x38])), // DF
     tlv(0x83, fid),
     node.aid ? tlv(0x84, node.aid) : concatBytes(),
+    securityAttributes(DF_ACL),
+    lifeCycle,
   );
 }
 

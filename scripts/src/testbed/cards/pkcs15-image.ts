@@ -31,6 +31,7 @@ import {
   PKCS15Objects,
   PrivateKeyType,
   PrivateRSAKeyObject,
+  RawSequence,
   SecurityCondition,
   TokenFlags,
   TokenInfo,
@@ -74,6 +75,65 @@ export interface Pkcs15Certificate {
   der: Uint8Array;
 }
 
+/**
+ * One TokenInfo supportedAlgorithms entry (ISO 7816-15 AlgorithmInfo): reference, PKCS#11 mechanism, RSA parameters
+ * (NULL), supported operations (bit i = operation i: 1 compute signature, 5 decipher, 6 hash) and the card's own
+ * algorithm reference (algRef, the byte MSE SET sends in tag 80).
+ */
+export interface Pkcs15Algorithm {
+  reference: number;
+  mechanism: number;
+  operations: number;
+  algRef: number;
+}
+
+/** Operation bits of AlgorithmInfo.supportedOperations. */
+export const ALGO_OP = { computeSignature: 1 << 1, decipher: 1 << 5, hash: 1 << 6 } as const;
+
+/**
+ * The IAS-ECC algorithms of a CPS3 (cps-card.md §2.3: algorithm references 02 RSA PKCS#1 for INTERNAL
+ * AUTHENTICATE, 12 / 42 SHA-1 / SHA-256 + RSA, 10 / 40 SHA-1 / SHA-256 hash, 1A decipher). OpenSC's IAS-ECC driver
+ * takes the bytes of MSE SET from here (`iasecc_get_algorithm`) and refuses to sign when they are missing.
+ */
+export const IAS_ALGORITHMS: readonly Pkcs15Algorithm[] = [
+  { reference: 1, mechanism: 0x220, operations: ALGO_OP.hash, algRef: 0x10 }, // CKM_SHA_1
+  { reference: 2, mechanism: 0x250, operations: ALGO_OP.hash, algRef: 0x40 }, // CKM_SHA256
+  { reference: 3, mechanism: 0x06, operations: ALGO_OP.computeSignature, algRef: 0x12 }, // CKM_SHA1_RSA_PKCS
+  { reference: 4, mechanism: 0x40, operations: ALGO_OP.computeSignature, algRef: 0x42 }, // CKM_SHA256_RSA_PKCS
+  { reference: 5, mechanism: 0x01, operations: ALGO_OP.computeSignature, algRef: 0x02 }, // CKM_RSA_PKCS
+  { reference: 6, mechanism: 0x01, operations: ALGO_OP.decipher, algRef: 0x1a }, // CKM_RSA_PKCS
+];
+
+/** DER of a small non-negative INTEGER. */
+function derInteger(n: number): Uint8Array {
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  if (bytes.length === 0 || bytes[0]! & 0x80) bytes.unshift(0);
+  return new Uint8Array([0x02, bytes.length, ...bytes]);
+}
+
+/** DER BIT STRING of named bits (bit i = the i-th bit from the first byte's most significant one). */
+function derNamedBits(flags: number): Uint8Array {
+  let highest = -1;
+  for (let i = 0; i < 32; i++) if (flags & (1 << i)) highest = i;
+  if (highest < 0) return new Uint8Array([0x03, 0x01, 0x00]);
+  const length = Math.floor(highest / 8) + 1;
+  const out = new Uint8Array(length);
+  for (let i = 0; i <= highest; i++) if (flags & (1 << i)) out[i >> 3]! |= 0x80 >> (i & 7);
+  return new Uint8Array([0x03, length + 1, 7 - (highest & 7), ...out]);
+}
+
+function algorithmInfo(a: Pkcs15Algorithm): ArrayBuffer {
+  const body = concatBytes(
+    derInteger(a.reference),
+    derInteger(a.mechanism),
+    new Uint8Array([0x05, 0x00]),
+    derNamedBits(a.operations),
+    derInteger(a.algRef),
+  );
+  return toBuffer(concatBytes(new Uint8Array([0x30, body.length]), body));
+}
+
 export interface Pkcs15ImageSpec {
   applicationAid: Uint8Array;
   /** The application DF, e.g. 3F00 0001 (cps-card.md §2.1 [I]). */
@@ -84,6 +144,8 @@ export interface Pkcs15ImageSpec {
   /** TokenInfo serialNumber. */
   serialNumber: Uint8Array;
   manufacturerId: string;
+  /** TokenInfo supportedAlgorithms (none when absent). */
+  algorithms?: readonly Pkcs15Algorithm[];
   pin?: Pkcs15Pin;
   keys: Pkcs15Key[];
   certificates: Pkcs15Certificate[];
@@ -124,6 +186,11 @@ export function buildPkcs15Image(spec: Pkcs15ImageSpec): Pkcs15Image {
   tokenInfo.manufacturerID = spec.manufacturerId;
   tokenInfo.label = spec.tokenLabel;
   tokenInfo.tokenflags = new TokenFlags(0);
+  if (spec.algorithms?.length) {
+    const algorithms = new RawSequence();
+    algorithms.push(...spec.algorithms.map(algorithmInfo));
+    tokenInfo.supportedAlgorithms = algorithms;
+  }
 
   const files: Ef[] = [];
 
