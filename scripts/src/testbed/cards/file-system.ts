@@ -114,6 +114,9 @@ export class FileSystem {
         const fid = (data[0]! << 8) | data[1]!;
         const child = current.df.children.find((c) => c.fid === fid);
         target = child && child.kind === (p1 === 0x01 ? "DF" : "EF") ? child : undefined;
+        // [U] 3F00 is reserved for the MF (ISO 7816-4 §5.3.1.1): taken as the MF whatever P1 says. OpenSC's IAS-ECC
+        // driver selects the AODF's PIN path 3F00 (a 2-byte path, so a FID) with P1 = 02 before VERIFY.
+        if (!target && fid === MF_FID) target = this.mf;
         break;
       }
       case 0x03:
