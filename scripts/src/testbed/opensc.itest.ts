@@ -271,8 +271,9 @@ describe("the other cards through OpenSC (documented limits, asserted)", () => {
     }
   }, 60_000);
 
-  it("Vitale 2, Vitale 1, CNIe and bank cards: no driver, no token; CPS2ter: IAS-ECC class 00 refused (6E00)", async () => {
-    for (const profile of ["vitale2", "vitale1", "cnie", "bank"] as const) {
+  it("Vitale 2, Vitale 1, CNIe, bank, unknown, CPS3 contactless: no driver, no token; CPS2ter: class 00 refused (6E00)", async () => {
+    // cps3-contactless: OpenSC's "IAS/ECC CPxCL" ATR starts 2B 8F (a typo, cps-card.md §1.3), so it never matches.
+    for (const profile of ["vitale2", "vitale1", "cnie", "bank", "unknown", "cps3-contactless"] as const) {
       await tb.insert(0, profile);
       try {
         expect(text(await openscTool("-n")), profile).toContain("Unsupported card");
