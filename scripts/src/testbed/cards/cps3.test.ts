@@ -233,6 +233,70 @@ describe("PIN (cps-card.md §2.4)", () => {
   });
 });
 
+describe("what OpenSC's IAS-ECC driver needs (docs/testbed.md, Independent clients)", () => {
+  /** The inner TLVs of a `62` FCP answer. */
+  const fcpTags = (apdu: string) => {
+    const r = exchange(card, apdu);
+    expect(r.sw).toBe(SW.OK);
+    const [outer] = readTlvs(r.data)!;
+    expect(outer!.tag).toBe(0x62);
+    return new Map(readTlvs(outer!.value)!.map((t) => [t.tag, toHex(t.value)]));
+  };
+
+  test("every FCP carries IAS-ECC compact security attributes A1 { 8C, 9C } and the life cycle 8A 05", () => {
+    const ef = fcpTags("00 A4 09 04 04 3F00 D003");
+    expect(ef.get(0xa1)).toBe("8C077BFFFFFFFFFF009C077BFFFFFFFFFF00"); // read always, the rest never
+    expect(ef.get(0x88)).toBe("E0"); // SFI 1C
+    expect(ef.get(0x8a)).toBe("05");
+    const app = fcpTags("00 A4 04 04 0D E828BD080F8025000001FF0010");
+    expect(app.get(0x82)).toBe("38");
+    expect(app.get(0x84)).toBe(toHex(IAS_AID));
+    expect(app.get(0xa1)).toMatch(/^8C077B/);
+  });
+
+  test("EF.ATR has the I/O buffer sizes (E0, 16 bytes) OpenSC requires; EF.SN.ICC reads by SFI 1C from the application", () => {
+    const atr = toHex(readFile(card, "3F00 2F01"));
+    expect(atr).toContain("E010020201040202010402020100020201007808");
+    expect(send(card, SELECT_IAS).sw).toBe(SW.OK);
+    expect(exchange(card, "00 B0 9C 00 0C")).toMatchObject({ sw: SW.OK, hex: `5A0A8025000001${SERIAL}` });
+  });
+
+  test("TokenInfo lists the IAS-ECC algorithms (RSA PKCS#1 sign = algRef 02)", () => {
+    send(card, SELECT_IAS);
+    const tokenInfo = decodeDer(readFile(card, "3F00 0001 5032"), TokenInfo);
+    const algorithms = [...(tokenInfo.supportedAlgorithms ?? [])].map((a) => toHex(new Uint8Array(a)));
+    expect(algorithms).toHaveLength(6);
+    // reference 5, CKM_RSA_PKCS, NULL parameters, operations {computeSignature}, algRef 02
+    expect(algorithms).toContain("300F020105020101050003020640020102");
+  });
+
+  test("GET DATA of the CHV SDO's public part and of the private-key SDOs, from the DF that holds them", () => {
+    send(card, "00 A4 00 0C 02 3F00");
+    expect(exchange(card, "00 CB 3F FF 0B 4D 09 70 07 BF 81 01 03 7F 41 80")).toMatchObject({
+      sw: SW.OK,
+      hex: "700DBF8101097F4106800108810104", // max 8, min 4
+    });
+    const KEY_DOCP = "00 CB 3F FF 0A 4D 08 70 06 BF 90 02 02 A0 80";
+    expect(exchange(card, KEY_DOCP).sw).toBe(SW.REFERENCED_DATA_NOT_FOUND); // not from the MF
+    send(card, SELECT_IAS);
+    // CPS_PRIV_AUT: 256 bytes, PSO sign never, INTERNAL AUTHENTICATE + decipher under SE 2, GET DATA always
+    expect(exchange(card, KEY_DOCP)).toMatchObject({
+      sw: SW.OK,
+      hex: "7018BF900214A01280020100A1098C077BFF1212FFFF009E0100",
+    });
+    // CPS_PRIV_SIG: PSO sign under SE 2 only, non-repudiation
+    expect(exchange(card, "00 CB 3F FF 0A 4D 08 70 06 BF 90 01 02 A0 80").hex).toContain("8C077B12FFFFFFFF009E0101");
+    expect(exchange(card, "00 CB 3F FF 0B 4D 09 70 07 BF 90 02 03 7F 48 80").sw).toBe(SW.WRONG_P1P2); // no public data
+    expect(exchange(card, "00 CB 3F FF 0A 4D 08 70 06 BF 90 05 02 A0 80").sw).toBe(SW.REFERENCED_DATA_NOT_FOUND);
+  });
+
+  test("SELECT of FID 3F00 with P1 02 (OpenSC's PIN path) selects the MF", () => {
+    send(card, SELECT_IAS);
+    expect(send(card, "00 A4 02 0C 02 3F00").sw).toBe(SW.OK);
+    expect(exchange(card, GET_PIN_COUNTER).sw).toBe(SW.OK); // the CHV SDO answers only with the MF selected
+  });
+});
+
 describe("authentication signature: MSE SET AT + INTERNAL AUTHENTICATE (cps-card.md §2.4)", () => {
   const challenge = new TextEncoder().encode("login challenge from the portal");
 
