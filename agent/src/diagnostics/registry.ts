@@ -1,0 +1,29 @@
+/** Every agent-side check, one file each (checks/). Add a check: a new file + one line here. */
+import type { AgentCheck } from "./check";
+import { agentRunning } from "./checks/agent-running";
+import { cardPresent } from "./checks/card-present";
+import { cardType } from "./checks/card-type";
+import { certChain } from "./checks/cert-chain";
+import { certRevocation } from "./checks/cert-revocation";
+import { certValidity } from "./checks/cert-validity";
+import { clockSkew } from "./checks/clock-skew";
+import { pcscService } from "./checks/pcsc-service";
+import { pinStatus } from "./checks/pin-status";
+import { portalReachable } from "./checks/portal-reachable";
+import { readersUsb } from "./checks/readers-usb";
+import { readersVisible } from "./checks/readers-visible";
+
+export const AGENT_CHECKS: readonly AgentCheck[] = [
+  agentRunning,
+  pcscService,
+  readersUsb,
+  readersVisible,
+  cardPresent,
+  cardType,
+  certValidity,
+  certChain,
+  certRevocation,
+  pinStatus,
+  clockSkew,
+  portalReachable,
+];
