@@ -11,6 +11,7 @@ import type { Router } from "../http/router";
 import type { MailRecord } from "../mail/mailbox";
 import { PATHS } from "../paths";
 import type { AdminApi } from "../portal";
+import { bulk, scriptedDay } from "../scenarios";
 
 function mailView(m: MailRecord, withRaw: boolean) {
   const { raw, ...rest } = m;
@@ -138,6 +139,16 @@ export function registerAdminRoutes(router: Router, admin: AdminApi, ownOrigins:
           );
       }
     }),
+  );
+
+  // Issue 12 scenarios (scenarios.ts): a scripted day of dossier changes; fill the portal up to `total` dossiers.
+  router.post(
+    `${A}/scenario/day`,
+    wrap(() => ({ steps: scriptedDay(admin) })),
+  );
+  router.post(
+    `${A}/scenario/bulk`,
+    wrap(async (ctx) => bulk(admin, Number((await ctx.jsonBody()).total))),
   );
 
   router.post(
