@@ -146,7 +146,7 @@ describe("caps", () => {
     expect(counts.open).toBeLessThanOrEqual(8);
     await new Promise((r) => setTimeout(r, 3500)); // the 200 sockets are gone
     const c = await connect();
-    expect((await c.hello()).protocolVersion).toBe("1.0");
+    expect((await c.hello()).protocolVersion).toBe("1.1");
   });
 });
 

@@ -81,7 +81,7 @@ describe("handshake gates", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(b.server.stats().connections).toBe(3);
     const late = await client(b.port);
-    expect((await late.hello()).protocolVersion).toBe("1.0");
+    expect((await late.hello()).protocolVersion).toBe("1.1");
     expect(await handshakeStatus(b.port)).toBe(503); // 4 connections
   });
 });

@@ -11,6 +11,8 @@ import { authChallenge } from "./auth-challenge";
 import { authProve } from "./auth-prove";
 import { cardStatus } from "./card-status";
 import type { MethodDefinition } from "./define";
+import { diagnosticsFix } from "./diagnostics-fix";
+import { diagnosticsRun } from "./diagnostics-run";
 import { heartbeat } from "./heartbeat";
 import { hello } from "./hello";
 import { loginSign } from "./login-sign";
@@ -30,6 +32,8 @@ export const METHODS = {
   "pin.status": pinStatus,
   "pin.verify": pinVerify,
   "login.sign": loginSign,
+  "diagnostics.run": diagnosticsRun,
+  "diagnostics.fix": diagnosticsFix,
 } as const;
 
 export type MethodName = keyof typeof METHODS;

@@ -74,6 +74,31 @@ const SAMPLES: { [M in MethodName]: { params: ParamsOf<M>; result: ResultOf<M> }
       appVersion: "urn:cps-bridge:agent:0.1.0",
     },
   },
+  "diagnostics.run": {
+    params: { revocation: false, portalOrigin: "https://trajectoire.sante-ra.fr" },
+    result: {
+      results: [
+        {
+          id: "card.type",
+          side: "agent",
+          verdict: "failed",
+          code: "DIAG_CARD_NOT_CPS",
+          params: { card: "Carte Vitale 2" },
+          blocking: true,
+          facts: { atr: "3B8F", readers: ["CPS Test Reader 00 00"] },
+          durationMs: 1.5,
+        },
+      ],
+      agentVersion: "0.1.0",
+      os: "linux",
+      startedAt: "2026-12-05T10:00:00.000Z",
+      totalMs: 120,
+    },
+  },
+  "diagnostics.fix": {
+    params: { fixId: "middleware.register", target: "/home/u/.pki/nssdb" },
+    result: { applied: false, steps: "sudo apt install libnss3-tools" },
+  },
 };
 
 function decode(method: string, params: unknown) {
@@ -148,7 +173,7 @@ describe("hostile params", () => {
       code: "ERR_UNKNOWN_METHOD",
       details: { method: "card.format" },
     });
-    expect(errorOf("diagnostics.run", {}).details).toEqual({ method: "diagnostics.run", reserved: true });
+    expect(errorOf("diagnostics.later", {}).details).toEqual({ method: "diagnostics.later", reserved: true });
     expect(errorOf("otp.latest", {}).details).toMatchObject({ reserved: true });
     expect(errorOf("toString", {}).code).toBe("ERR_UNKNOWN_METHOD");
     expect(errorOf("constructor", {}).code).toBe("ERR_UNKNOWN_METHOD");

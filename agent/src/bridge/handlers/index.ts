@@ -3,6 +3,8 @@ import type { HandlerTable } from "../context";
 import { authChallenge } from "./auth-challenge";
 import { authProve } from "./auth-prove";
 import { cardStatus } from "./card-status";
+import { diagnosticsFix } from "./diagnostics-fix";
+import { diagnosticsRun } from "./diagnostics-run";
 import { heartbeat } from "./heartbeat";
 import { hello } from "./hello";
 import { loginSign } from "./login-sign";
@@ -22,4 +24,6 @@ export const HANDLERS: HandlerTable = {
   "pin.status": pinStatus,
   "pin.verify": pinVerify,
   "login.sign": loginSign,
+  "diagnostics.run": diagnosticsRun,
+  "diagnostics.fix": diagnosticsFix,
 };
