@@ -31,6 +31,8 @@ export interface Snap {
   m?: number;
   /** last seen, ms since epoch */
   seen: number;
+  /** Volet médical owed since (ms): first seen owed, at most the last change. */
+  o?: number;
 }
 
 export interface DossierMemory {
@@ -144,6 +146,10 @@ export function observe(
   if (firstVisit) memory.tabs.push(tab);
   for (const row of rows) {
     const snap = snapOf(row, tab, now);
+    if (row.rattachement === "accepte" && row.volet !== "valide") {
+      const prev = memory.current[row.numero];
+      snap.o = prev?.o ?? Math.min(now, snap.m ?? now);
+    }
     memory.current[row.numero] = snap;
     if (firstVisit && !memory.baseline[row.numero]) memory.baseline[row.numero] = snap;
   }

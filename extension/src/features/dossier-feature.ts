@@ -1,0 +1,112 @@
+/**
+ * The dossier overlay's feature model (issue 12), the same shape as feature.ts: one feature per file, `init(env,
+ * signal)` hangs everything on `signal`, so aborting it leaves the portal's page as it was. The features share one
+ * `DossierEnv`: the parsed dashboard (portal/dashboard.ts), the diff against the last visit (dossiers/diff-store.ts),
+ * and two outputs — `mark()` puts a small label beside a dossier's number, `report()` tells the summary box what
+ * this feature found. Registry: dossier-features.ts (the summary runs last).
+ *
+ * Look: the portal's own palette (navy, orange and green badges of its stylesheet), inside **closed** shadow roots,
+ * one inline host per marked row in the "N° dossier" cell: the portal's CSS cannot reach in, ours cannot leak out.
+ */
+
+import type { DossierDiff, DossierMemory } from "../dossiers/diff-store";
+import type { Dashboard, DossierRow } from "../portal/dashboard";
+
+export type Tone = "new" | "info" | "good" | "warn" | "bad";
+
+export interface Mark {
+  /** Feature id (file name). */
+  feature: string;
+  text: string;
+  /** Longer text for screen readers and the tooltip. */
+  detail?: string;
+  tone: Tone;
+  /** Lower comes first. */
+  priority: number;
+}
+
+export interface Finding {
+  feature: string;
+  /** The summary entry, e.g. "2 réponses d'établissement". */
+  label: (n: number) => string;
+  numeros: string[];
+  priority: number;
+}
+
+export interface DossierEnv {
+  doc: Document;
+  dashboard: Dashboard;
+  rowsByNumero: Map<string, DossierRow>;
+  diffs: Map<string, DossierDiff>;
+  memory: DossierMemory;
+  now: number;
+  mark(numero: string, mark: Mark): void;
+  report(f: Finding): void;
+  findings: Finding[];
+  /** « Tout marquer comme vu ». */
+  acknowledge(): Promise<void>;
+}
+
+export interface DossierFeature {
+  id: string;
+  init(env: DossierEnv, signal: AbortSignal): false | undefined;
+}
+
+export function defineDossierFeature(f: DossierFeature): DossierFeature {
+  return f;
+}
+
+export const MARK_TAG = "cpsb-dossier-mark";
+
+const MARK_CSS = `
+:host { all: initial; display: inline-block; vertical-align: middle; }
+.m { display: inline-flex; flex-wrap: wrap; gap: 3px; margin-left: 4px; font: 600 11px/1.5 Arial, Helvetica, sans-serif; }
+.b { border-radius: 4px; padding: 0 5px; border: 1px solid transparent; white-space: nowrap; }
+.b:focus-visible { outline: 2px solid #0b5394; outline-offset: 1px; }
+.new { background: #0b3a6e; color: #fff; }
+.info { background: #e7eef7; color: #0b3a6e; border-color: #b9cbe3; }
+.good { background: #e6f4ea; color: #1e7b34; border-color: #b7dfc2; }
+.warn { background: #fff4e0; color: #9a5b00; border-color: #f0d29a; }
+.bad { background: #fdecea; color: #b3261e; border-color: #f3b8b3; }
+`;
+
+/** Renders the marks of one row into a closed shadow root placed after the dossier number. */
+export function renderMarks(row: DossierRow, marks: Mark[], signal: AbortSignal): HTMLElement {
+  const doc = row.row.ownerDocument;
+  const host = doc.createElement(MARK_TAG);
+  host.setAttribute("data-dossier", row.numero);
+  const shadow = host.attachShadow({ mode: "closed" });
+  const style = doc.createElement("style");
+  style.textContent = MARK_CSS;
+  const box = doc.createElement("span");
+  box.className = "m";
+  for (const m of [...marks].sort((a, b) => a.priority - b.priority)) {
+    const b = doc.createElement("span");
+    b.className = `b ${m.tone}`;
+    b.textContent = m.text;
+    b.setAttribute("data-feature", m.feature);
+    // Focusable so a keyboard user reaches the detail (tooltip) too.
+    b.tabIndex = 0;
+    b.setAttribute("role", "note");
+    b.setAttribute("aria-label", `cps-bridge : ${m.detail ?? m.text}`);
+    b.title = m.detail ?? m.text;
+    box.append(b);
+  }
+  shadow.append(style, box);
+  // After the number's link, inside its cell (no new column, no change to the portal's rows).
+  const cell =
+    row.row.querySelector("td.col-numero") ?? [...row.row.cells].find((c) => c.textContent?.includes(row.numero));
+  const anchor = cell?.querySelector("a") ?? cell;
+  if (anchor && anchor !== cell) anchor.after(host);
+  else (cell ?? row.row.cells[0])?.append(host);
+  signal.addEventListener("abort", () => host.remove(), { once: true });
+  return host;
+}
+
+export const DAY_MS = 86_400_000;
+export function days(ms: number): number {
+  return Math.max(0, Math.floor(ms / DAY_MS));
+}
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n > 1 ? many : one}`;
+}
