@@ -28,7 +28,15 @@ function baseline(): DossierMemory {
   let saved: DossierMemory | undefined;
   const ac = new AbortController();
   runOverlay(
-    { doc: loadFixture(F), url: fixtureUrl(F), memory: undefined, now: T0, save: async (m) => void (saved = m) },
+    {
+      doc: loadFixture(F),
+      url: fixtureUrl(F),
+      memory: undefined,
+      now: T0,
+      save: async (m) => {
+        saved = m;
+      },
+    },
     ac.signal,
   );
   ac.abort();
@@ -138,7 +146,9 @@ describe("dossier overlay", () => {
         memory,
         now: T0 + 2 * VISIT_GAP_MS,
         save: async () => {},
-        onAcknowledged: (m) => void (acked = m),
+        onAcknowledged: (m) => {
+          acked = m;
+        },
       },
       new AbortController().signal,
     )!;
