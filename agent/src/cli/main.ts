@@ -8,6 +8,7 @@
  */
 import { Command, Option } from "commander";
 import { register as registerCard } from "./card";
+import { register as registerDiagnose } from "./diagnose";
 import { register as registerPair } from "./pair";
 import { register as registerPairings } from "./pairings";
 import { register as registerStart } from "./start";
@@ -24,6 +25,7 @@ const COMMANDS: Registration[] = [
   registerPairings,
   registerUnpair,
   registerCard,
+  registerDiagnose,
 ];
 
 export function buildProgram(): Command {

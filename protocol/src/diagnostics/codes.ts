@@ -251,7 +251,7 @@ export const DIAG_CODES = {
   ),
   DIAG_CERT_CHAIN_TEST: d({
     check: "cert.chain",
-    verdict: "warning",
+    verdict: "ok",
     fr: "Certificat de la PKI de test ({issuer}) : accepté en mode test seulement.",
     remedyFr: "Sur un vrai poste, utilisez une carte CPS de production.",
     en: "Certificate from the test PKI ({issuer}): accepted in test mode only.",

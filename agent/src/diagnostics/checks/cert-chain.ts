@@ -15,7 +15,7 @@ export const certChain: AgentCheck = {
     const params = { issuer: cn(c.issuer) };
     const facts = { issuer: c.issuer, chain: c.chain, fingerprint: c.fingerprint };
     if (c.chain === "production") return { verdict: "ok", code: "DIAG_CERT_CHAIN_OK", params, facts };
-    if (c.chain === "test" && ctx.testMode) return { verdict: "warning", code: "DIAG_CERT_CHAIN_TEST", params, facts };
+    if (c.chain === "test" && ctx.testMode) return { verdict: "ok", code: "DIAG_CERT_CHAIN_TEST", params, facts };
     return { verdict: "failed", code: "DIAG_CERT_UNTRUSTED", params, facts };
   },
 };
