@@ -3,6 +3,7 @@ import { browser } from "wxt/browser";
 import { loadSettings, type Settings, saveSettings } from "../../shared/settings";
 import { send } from "../send";
 import { useExtensionState } from "../use-extension-state";
+import { DossiersSection } from "./DossiersSection";
 import { OptionsPage } from "./OptionsPage";
 
 export function OptionsApp() {
@@ -13,18 +14,21 @@ export function OptionsApp() {
   }, []);
   if (state === undefined || settings === undefined) return <main class="page" aria-busy="true" />;
   return (
-    <OptionsPage
-      state={state}
-      settings={settings}
-      actions={{
-        save: saveSettings,
-        openPairing: () => {
-          void browser.tabs.create({ url: browser.runtime.getURL("/pair.html") });
-        },
-        forgetPairing: async () => {
-          await send("pairing.forget", {});
-        },
-      }}
-    />
+    <>
+      <OptionsPage
+        state={state}
+        settings={settings}
+        actions={{
+          save: saveSettings,
+          openPairing: () => {
+            void browser.tabs.create({ url: browser.runtime.getURL("/pair.html") });
+          },
+          forgetPairing: async () => {
+            await send("pairing.forget", {});
+          },
+        }}
+      />
+      <DossiersSection />
+    </>
   );
 }
