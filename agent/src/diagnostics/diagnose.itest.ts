@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import type { DiagnosticsReport } from "@cps-bridge/protocol/diagnostics/report";
 import { decodeSupportCode } from "@cps-bridge/protocol/diagnostics/support-code";
 import { type ProfileName, Testbed } from "@cps-bridge/scripts/testbed/index";
-import * as x509 from "@peculiar/x509";
+import * as x509 from "@cps-bridge/protocol/x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CardServiceImpl } from "../cards/card-service-impl";
 import { silentLogger } from "../log";

@@ -3,7 +3,7 @@
  * the run's options (test mode: the test PKI's CRL served on 127.0.0.1) or, in production, the IGC-Santé CRL list
  * below. Only CRLs whose issuer is the certificate's issuer count, and only while current (nextUpdate).
  */
-import * as x509 from "@peculiar/x509";
+import * as x509 from "@cps-bridge/protocol/x509";
 import type { AgentCheck, CheckOutcome } from "../check";
 import { pickCard } from "./card-present";
 
