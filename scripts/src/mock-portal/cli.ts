@@ -54,6 +54,11 @@ const program = new Command()
     account,
   )
   .option("--public-origin <origin>", "origin browsers use, when not http://<host>:<port>")
+  .option(
+    "--tls-port <n>",
+    "real mode's TLS client-certificate card login on https://localhost:<n> (0 = any free port)",
+    int("--tls-port", 0, 65535),
+  )
   .option("--no-admin", "do not serve /__admin and /__mailbox")
   .option("--verbose", "log one line per request to stderr")
   .parse();
@@ -72,6 +77,7 @@ const o = program.opts<{
   instance: string;
   account?: MockAccountInput[];
   publicOrigin?: string;
+  tlsPort?: number;
   admin: boolean;
   verbose?: boolean;
 }>();
@@ -99,6 +105,7 @@ const portal = createMockPortal({
   ...(o.now ? { now: o.now } : {}),
   ...(o.account ? { extraAccounts: o.account } : {}),
   ...(o.publicOrigin ? { publicOrigin: o.publicOrigin } : {}),
+  ...(o.tlsPort !== undefined ? { tlsPort: o.tlsPort } : {}),
   ...(o.verbose ? { log: (l: string) => process.stderr.write(`${l}\n`) } : {}),
 });
 
@@ -130,6 +137,15 @@ try {
           }
         : null,
       psc: `${url}${PATHS.psc}/.well-known/openid-configuration`,
+      ...(portal.tls
+        ? {
+            tls: {
+              url: portal.tls.url,
+              login: `${portal.tls.url}${PATHS.loginCps}`,
+              handshakeTest: `${portal.tls.url}/__diag/tls-client-auth`,
+            },
+          }
+        : {}),
     })}\n`,
   );
 } catch (e) {

@@ -28,6 +28,7 @@ import { registerPublicRoutes } from "./routes/public";
 import type { CpsMode, RealCpsOutcome, Runtime } from "./runtime";
 import type { AuthMethod } from "./sessions";
 import { SessionStore } from "./sessions";
+import { createTlsCardLogin, type TlsCardLogin } from "./tls-client-auth";
 
 export interface MockPortalOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -70,6 +71,9 @@ export interface MockPortalOptions {
   allowFraming?: boolean;
   /** One line per request (method, path without query, status) — never bodies, codes or tokens. */
   log?: (line: string) => void;
+  /** Real mode's TLS client-certificate card login on this port (0 = any free one); none when undefined
+   * (tls-client-auth.ts). */
+  tlsPort?: number;
 }
 
 export interface SessionView {
@@ -145,6 +149,8 @@ export interface MockPortal {
   readonly dossiers: DossierStore;
   readonly mailbox: Mailbox;
   readonly accounts: AccountStore;
+  /** The TLS client-certificate card login (when `tlsPort` was given). */
+  readonly tls: TlsCardLogin | undefined;
   /** The fake Pro Santé Connect's client registration (for tests acting as the relying party). */
   readonly psc: { clientId: string; clientSecret: string; issuer: () => string };
 }
@@ -295,6 +301,11 @@ export function createMockPortal(options: MockPortalOptions = {}): MockPortal {
     },
   };
 
+  const tls =
+    options.tlsPort === undefined
+      ? undefined
+      : createTlsCardLogin(rt, { port: options.tlsPort, host, httpBase: () => `http://localhost:${port}` });
+
   const router = new Router();
   registerPublicRoutes(router, rt);
   registerPasswordRoutes(router, rt);
@@ -361,12 +372,14 @@ export function createMockPortal(options: MockPortalOptions = {}): MockPortal {
       });
       server = s;
       port = (s.address() as AddressInfo).port;
+      await tls?.start();
       return loopbackBase();
     },
     async stop() {
       const s = server;
       server = undefined;
       mailbox.clear();
+      await tls?.stop();
       if (!s) return;
       s.closeAllConnections();
       await new Promise<void>((resolve) => s.close(() => resolve()));
@@ -389,6 +402,7 @@ export function createMockPortal(options: MockPortalOptions = {}): MockPortal {
       };
     },
     admin,
+    tls,
     clock,
     dossiers,
     mailbox,
