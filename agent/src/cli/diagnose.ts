@@ -11,7 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { renderDiag } from "@cps-bridge/protocol/diagnostics/codes";
-import { type CheckResult, firstBlocking } from "@cps-bridge/protocol/diagnostics/model";
+import { CHECK_IDS, type CheckResult, firstBlocking } from "@cps-bridge/protocol/diagnostics/model";
 import { buildReport, type DiagnosticsReport } from "@cps-bridge/protocol/diagnostics/report";
 import { decodeSupportCode, SupportCodeError } from "@cps-bridge/protocol/diagnostics/support-code";
 import type { Command } from "commander";
@@ -236,7 +236,10 @@ function decode(code: string, lang: "fr" | "en"): number {
     w(`Agent : ${d.agentVersion ?? "?"} — extension : ${d.extensionVersion ?? "?"}`);
     w(`${fr ? "En échec" : "Failed"} : ${d.failed.join(", ") || "—"}`);
     w(`${fr ? "Avertissements" : "Warnings"} : ${d.warnings.join(", ") || "—"}`);
-    for (const [id, v] of Object.entries(d.verdicts)) w(`  ${MARK[v]} ${id}`);
+    for (const id of CHECK_IDS) {
+      const v = d.verdicts[id];
+      if (v) w(`  ${MARK[v]} ${id}`);
+    }
     return DIAGNOSE_EXIT.ok;
   } catch (e) {
     if (e instanceof SupportCodeError) {
