@@ -7,6 +7,9 @@ import { certChain } from "./checks/cert-chain";
 import { certRevocation } from "./checks/cert-revocation";
 import { certValidity } from "./checks/cert-validity";
 import { clockSkew } from "./checks/clock-skew";
+import { middlewareCache } from "./checks/middleware-cache";
+import { middlewareInstalled } from "./checks/middleware-installed";
+import { middlewareVersion } from "./checks/middleware-version";
 import { pcscService } from "./checks/pcsc-service";
 import { pinStatus } from "./checks/pin-status";
 import { portalReachable } from "./checks/portal-reachable";
@@ -24,6 +27,9 @@ export const AGENT_CHECKS: readonly AgentCheck[] = [
   certChain,
   certRevocation,
   pinStatus,
+  middlewareInstalled,
+  middlewareVersion,
+  middlewareCache,
   clockSkew,
   portalReachable,
 ];

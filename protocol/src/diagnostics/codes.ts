@@ -328,6 +328,81 @@ export const DIAG_CODES = {
       "Unblock with the PUK in CPS Gestion (cpgesw64/cpgeslux); if the PUK is exhausted, the card must be replaced.",
   }),
 
+  // ─────────────────────────── middleware (PKCS#11) ───────────────────────────
+  DIAG_CRYPTOLIB_OK: ok(
+    "middleware.installed",
+    "La Cryptolib CPS est installée ({module}).",
+    "The CPS Cryptolib is installed ({module}).",
+  ),
+  DIAG_OPENSC_ONLY: d({
+    check: "middleware.installed",
+    verdict: "warning",
+    fr: "La Cryptolib CPS n'est pas installée ; OpenSC ({module}) peut lire une CPS3 mais pas une CPS4.",
+    remedyFr:
+      "Installez la Cryptolib CPS de l'ANS (esante.gouv.fr, rubrique Cryptolib CPS) pour tous les usages de la carte.",
+    en: "The CPS Cryptolib is not installed; OpenSC ({module}) can read a CPS3 but not a CPS4.",
+    remedyEn: "Install the ANS CPS Cryptolib (esante.gouv.fr, CPS Cryptolib section) for every use of the card.",
+    thrownWhen: "No Cryptolib module file is found, but OpenSC's PKCS#11 module is.",
+    likelyReason: "A Linux workstation set up with the distribution's OpenSC only.",
+    howToResolve: "Install the Cryptolib CPS (RPM/MSI/PKG from the ANS); OpenSC alone is enough for a CPS3.",
+  }),
+  DIAG_CRYPTOLIB_OBSOLETE: d({
+    check: "middleware.installed",
+    verdict: "failed",
+    fr: "Seule une ancienne Cryptolib CPS est installée ({module}) : elle ne gère pas les cartes actuelles.",
+    remedyFr: "Désinstallez-la et installez la Cryptolib CPS 5.2 ou plus récente (esante.gouv.fr).",
+    en: "Only an old CPS Cryptolib is installed ({module}): it does not handle current cards.",
+    remedyEn: "Uninstall it and install CPS Cryptolib 5.2 or later (esante.gouv.fr).",
+    thrownWhen: "Only obsolete module names (cps_pkcs11_*, 4.x era, cps-card.md §4.1) are found.",
+    likelyReason: "A workstation never updated since the CPS2ter years.",
+    howToResolve: "Install the current Cryptolib; the installer replaces the old modules.",
+  }),
+  DIAG_CRYPTOLIB_MISSING: d({
+    check: "middleware.installed",
+    verdict: "failed",
+    fr: "Aucun logiciel de lecture de carte CPS (Cryptolib CPS) n'est installé : le navigateur ne peut pas utiliser la carte.",
+    remedyFr:
+      "Téléchargez et installez la Cryptolib CPS depuis esante.gouv.fr (rubrique « Cryptolib CPS »), puis redémarrez le navigateur.",
+    en: "No CPS card middleware (CPS Cryptolib) is installed: the browser cannot use the card.",
+    remedyEn: "Download and install the CPS Cryptolib from esante.gouv.fr (“Cryptolib CPS”), then restart the browser.",
+    thrownWhen: "None of the Cryptolib's module files (nor OpenSC's) exists at its per-OS location (cps-card.md §4.1).",
+    likelyReason: "A new computer, or the Cryptolib was uninstalled; the portal's card login then always fails.",
+    howToResolve: "Install the Cryptolib CPS (needs administrator rights); cps-bridge's own login does not need it.",
+  }),
+  DIAG_MIDDLEWARE_FITS_CARD: ok(
+    "middleware.version",
+    "Le logiciel installé gère cette carte ({card}).",
+    "The installed middleware handles this card ({card}).",
+  ),
+  DIAG_MIDDLEWARE_NO_CPS4: d({
+    check: "middleware.version",
+    verdict: "failed",
+    fr: "Votre carte est une CPS4 : elle demande la Cryptolib CPS 5.2 ou plus récente, absente de cet ordinateur.",
+    remedyFr: "Installez la dernière Cryptolib CPS (esante.gouv.fr), puis redémarrez le navigateur.",
+    en: "Your card is a CPS4: it needs CPS Cryptolib 5.2 or later, which this computer lacks.",
+    remedyEn: "Install the latest CPS Cryptolib (esante.gouv.fr), then restart the browser.",
+    thrownWhen:
+      "The card is a CPS4 and no Cryptolib 5.x module (cps3_pkcs11) is installed (OpenSC has no CPS4 driver).",
+    likelyReason: "A renewed card (CPS4) on a workstation set up for the CPS3 (cps-card.md §5.3, #1722).",
+    howToResolve: "Install Cryptolib ≥ 5.2.1.",
+  }),
+  DIAG_CACHE_OK: ok(
+    "middleware.cache",
+    "Le cache de la Cryptolib est sain ({files} fichiers).",
+    "The Cryptolib's cache is sound ({files} files).",
+  ),
+  DIAG_CACHE_DAMAGED: d({
+    check: "middleware.cache",
+    verdict: "failed",
+    fr: "Le cache de la Cryptolib CPS contient {count} fichier(s) abîmé(s) ({dir}) : la carte peut paraître illisible.",
+    remedyFr: "Videz le cache (bouton « Corriger » ou la commande indiquée), puis retirez et réinsérez la carte.",
+    en: "The CPS Cryptolib's cache holds {count} damaged file(s) ({dir}): the card may look unreadable.",
+    remedyEn: "Clear the cache (the “Fix” button or the command shown), then remove and reinsert the card.",
+    thrownWhen: "A file of the Cryptolib cache directory is empty or unreadable.",
+    likelyReason: "A card pulled or a computer shut down while the Cryptolib wrote its cache (#1102, #1413).",
+    howToResolve: "Move the cache directory aside (the fix does it, or `sudo mv` it); the Cryptolib rebuilds it.",
+  }),
+
   // ─────────────────────────── portal and clock ───────────────────────────
   DIAG_PORTAL_OK: ok("portal.reachable", "Le portail {portal} répond.", "The portal {portal} answers."),
   DIAG_PORTAL_UNREACHABLE: d({
