@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DossierMemory, VISIT_GAP_MS } from "../dossiers/diff-store";
-import { runOverlay } from "../dossiers/overlay";
+import { runOverlay } from "../dossiers/run";
 import { fixtureUrl, loadFixture } from "../portal/fixtures/load";
 import { MARK_TAG } from "./dossier-feature";
 import { SUMMARY_TAG } from "./dossier-summary";

@@ -297,7 +297,7 @@ function readRow(
   row: HTMLTableRowElement,
   cols: Partial<Record<Column, number>>,
   tab: Tab,
-  table: HTMLTableElement,
+  demandesOf: Map<string, Element[]>,
 ): DossierRow | undefined {
   const cells = row.cells;
   const cell = (c: Column) => (cols[c] === undefined ? undefined : cells[cols[c]!]);
@@ -327,7 +327,7 @@ function readRow(
   // The group: the mock's tbody per dossier; otherwise the row alone.
   const tbody = row.parentElement;
   const ownGroup = tbody?.tagName === "TBODY" && tbody.querySelectorAll(S.dossierRow).length === 1 ? tbody : row;
-  const demandes = [...table.querySelectorAll(S.demandeRow)].filter((d) => d.getAttribute("data-parent") === numero);
+  const demandes = demandesOf.get(numero) ?? [];
   const reponses = demandes.length > 0 ? reponsesFromRows(demandes) : reponsesFromSummary(words(cell("reponses")));
   const modCell = cell("modifie");
   const modifieLe = (() => {
@@ -367,9 +367,17 @@ export function readDashboard(url: URL, doc: Document): Dashboard | undefined {
   const cols = columnsOf(table);
   const marked = [...table.querySelectorAll<HTMLTableRowElement>(S.dossierRow)];
   const candidates = marked.length > 0 ? marked : [...table.querySelectorAll<HTMLTableRowElement>(S.bodyRow)];
+  // Establishment rows indexed once by their dossier (a per-row query made 2,000 rows quadratic).
+  const demandesOf = new Map<string, Element[]>();
+  for (const d of table.querySelectorAll(S.demandeRow)) {
+    const parent = d.getAttribute("data-parent") ?? "";
+    const list = demandesOf.get(parent);
+    if (list) list.push(d);
+    else demandesOf.set(parent, [d]);
+  }
   const rows: DossierRow[] = [];
   for (const r of candidates) {
-    const row = readRow(r, cols, tab, table);
+    const row = readRow(r, cols, tab, demandesOf);
     if (row) rows.push(row);
   }
   return { tab, tabs, table, rows };
