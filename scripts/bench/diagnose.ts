@@ -13,6 +13,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { CardServiceImpl } from "@cps-bridge/agent/cards/card-service-impl";
 import { createDiagContext } from "@cps-bridge/agent/diagnostics/context";
 import { runDiagnostics } from "@cps-bridge/agent/diagnostics/run";
@@ -29,6 +30,8 @@ const median = (xs: number[]) => {
   return Math.round((s[Math.floor(s.length / 2)] ?? Number.NaN) * 10) / 10;
 };
 
+// The PKCS#11 probe (middleware.token) runs in a child process of the CLI, as inside the agent.
+process.env.CPS_BRIDGE_CLI_ENTRY ??= fileURLToPath(new URL("../../agent/bin/cps-bridge.mjs", import.meta.url));
 const tb = await Testbed.start();
 const portal = createServer((_req, res) => res.end("ok"));
 await new Promise<void>((r) => portal.listen(0, "127.0.0.1", r));

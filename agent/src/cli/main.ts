@@ -44,6 +44,11 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError();
   for (const register of COMMANDS) register(program);
+  // Internal: the diagnostics' PKCS#11 probe runs here, in a child process (agent/src/middleware/pkcs11-probe.ts).
+  program.command("__pkcs11-probe <module>", { hidden: true }).action(async (module: string) => {
+    const { probeMain } = await import("../middleware/pkcs11-probe");
+    process.exitCode = await probeMain(module);
+  });
   return program;
 }
 

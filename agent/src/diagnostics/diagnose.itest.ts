@@ -93,11 +93,15 @@ describe("cps-bridge diagnose --test-mode (CLI, its own process)", () => {
       "cert.validity": "ok",
       "cert.chain": "ok",
       "pin.status": "ok",
+      "middleware.version": "ok",
+      "middleware.token": "ok",
       "portal.reachable": "ok",
       "clock.skew": "ok",
     });
     expect([0, 1]).toContain(code);
     expect(human).toContain("Aucun problème bloquant");
+    // the stand-in middleware (OpenSC's PKCS#11 module, loaded through pkcs11js) lists the virtual CPS3's token
+    expect(report.results.find((r) => r.id === "middleware.token")?.fr).toContain("CPS3v3-");
     // identity masked by default, national id never in clear
     expect(JSON.stringify(report)).not.toContain("899700123456");
     expect(report.holder?.nationalId).toMatch(/•/);
@@ -144,6 +148,14 @@ describe("cps-bridge diagnose --test-mode (CLI, its own process)", () => {
     expect(again.report.results.find((x) => x.id === "pcsc.service")?.verdict).toBe("ok");
   });
 
+  it("a CPS4 with OpenSC only: the middleware cannot handle it (a Cryptolib ≥ 5.2 is needed)", async () => {
+    await only("cps4");
+    const { code, report } = await diagnose();
+    expect(code).toBe(2);
+    expect(report.firstBlocking).toBe("middleware.version");
+    expect(report.results.find((r) => r.id === "middleware.version")?.code).toBe("DIAG_MIDDLEWARE_NO_CPS4");
+  });
+
   it("decodes a support code, and refuses a mistyped one with exit 64", async () => {
     await only("vitale2");
     const { report } = await diagnose();
@@ -160,6 +172,7 @@ describe("cps-bridge diagnose --test-mode (CLI, its own process)", () => {
 describe("portal, clock and revocation checks over real local servers", () => {
   let svc: CardServiceImpl;
   beforeAll(async () => {
+    process.env.CPS_BRIDGE_CLI_ENTRY = bin;
     await only("cps3");
     svc = new CardServiceImpl({ logger: silentLogger(), testMode: true, testAnchorsPath: tb.trustAnchorsPath });
     await svc.start();

@@ -9,6 +9,7 @@ import { certValidity } from "./checks/cert-validity";
 import { clockSkew } from "./checks/clock-skew";
 import { middlewareCache } from "./checks/middleware-cache";
 import { middlewareInstalled } from "./checks/middleware-installed";
+import { middlewareToken } from "./checks/middleware-token";
 import { middlewareVersion } from "./checks/middleware-version";
 import { pcscService } from "./checks/pcsc-service";
 import { pinStatus } from "./checks/pin-status";
@@ -30,6 +31,7 @@ export const AGENT_CHECKS: readonly AgentCheck[] = [
   middlewareInstalled,
   middlewareVersion,
   middlewareCache,
+  middlewareToken,
   clockSkew,
   portalReachable,
 ];

@@ -403,6 +403,38 @@ export const DIAG_CODES = {
     howToResolve: "Move the cache directory aside (the fix does it, or `sudo mv` it); the Cryptolib rebuilds it.",
   }),
 
+  DIAG_TOKEN_OK: ok(
+    "middleware.token",
+    "Le module de sécurité voit la carte (« {token} »).",
+    "The security module sees the card (“{token}”).",
+  ),
+  DIAG_TOKEN_NOT_SEEN: d({
+    check: "middleware.token",
+    verdict: "failed",
+    fr: "Le module de sécurité ({module}) ne voit pas votre carte : le navigateur ne pourra pas s'en servir.",
+    remedyFr:
+      "Retirez et réinsérez la carte ; si cela persiste, réinstallez la Cryptolib CPS puis redémarrez l'ordinateur.",
+    en: "The security module ({module}) does not see your card: the browser will not be able to use it.",
+    remedyEn: "Remove and reinsert the card; if it persists, reinstall the CPS Cryptolib and restart the computer.",
+    thrownWhen: "The PKCS#11 module loads but lists no token holding the certificate the agent read from the card.",
+    likelyReason:
+      "A module too old for the card, another program holding the card exclusively, a damaged Cryptolib cache, or OpenSC with a CPS4.",
+    howToResolve:
+      "Check middleware.version and middleware.cache; `pkcs11-tool --module <module> -L -O` shows what it sees.",
+  }),
+  DIAG_MODULE_ERROR: d({
+    check: "middleware.token",
+    verdict: "failed",
+    fr: "Le module de sécurité ({module}) n'a pas pu être chargé ({detail}).",
+    remedyFr: "Réinstallez la Cryptolib CPS (esante.gouv.fr), puis redémarrez l'ordinateur.",
+    en: "The security module ({module}) could not be loaded ({detail}).",
+    remedyEn: "Reinstall the CPS Cryptolib (esante.gouv.fr), then restart the computer.",
+    thrownWhen:
+      "Loading the PKCS#11 module or its C_Initialize fails, or it does not answer within 8 s (child process).",
+    likelyReason: "A broken or partial installation, a 32/64-bit mismatch, missing dependencies (PC/SC library).",
+    howToResolve: "Reinstall the middleware; `pkcs11-tool --module <module> -I` reproduces the failure.",
+  }),
+
   // ─────────────────────────── portal and clock ───────────────────────────
   DIAG_PORTAL_OK: ok("portal.reachable", "Le portail {portal} répond.", "The portal {portal} answers."),
   DIAG_PORTAL_UNREACHABLE: d({

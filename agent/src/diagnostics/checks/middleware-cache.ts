@@ -17,7 +17,7 @@ export const middlewareCache: AgentCheck = {
     "The Cryptolib's file cache has no empty or unreadable entry (fix: move it aside, the Cryptolib rebuilds it).",
   async run(ctx): Promise<CheckOutcome> {
     const s = await cacheState(ctx.fsRoot, ctx.os);
-    if (!s || !s.present)
+    if (!s?.present)
       return {
         verdict: "ok",
         code: "DIAG_CACHE_OK",
