@@ -17,6 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
+import { runTool } from "../testbed/nss";
 import { chromiumArgs, findChromium } from "./chromium";
 
 export const POLICY_DIR = "/etc/chromium/policies/managed";
@@ -45,6 +46,15 @@ export interface ClientCertBrowser {
   dispose(): Promise<void>;
 }
 
+/** Async (nss.ts runTool), so the virtual cards' host in this process keeps answering while OpenSC, loaded by
+ * modutil or certutil, reads them (a synchronous spawn deadlocked: modutil timed out after 30 s). */
+async function toolAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const r = await runTool(cmd, args, { env });
+  if (r.code !== 0) throw new Error(`${cmd} failed: ${(r.stderr || r.stdout).trim()}`);
+  return r.stdout;
+}
+
+/** Synchronous: only for tools that never reach a virtual card of this process (softhsm2). */
 function tool(cmd: string, args: string[], env: NodeJS.ProcessEnv): string {
   return execFileSync(cmd, args, { env, input: "\n", stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 }).toString();
 }
@@ -81,25 +91,19 @@ export async function launchClientCertBrowser(options: ClientCertBrowserOptions)
   };
   try {
     const env = { ...process.env, ...(options.env ?? {}) };
-    tool("certutil", ["-N", "--empty-password", "-d", `sql:${nssDb}`], env);
-    if (options.pkcs11Module)
-      tool(
-        "modutil",
-        [
-          "-force",
-          "-add",
-          options.pkcs11Module.name,
-          "-libfile",
-          options.pkcs11Module.library,
-          "-dbdir",
-          `sql:${nssDb}`,
-        ],
-        env,
-      );
+    await toolAsync("certutil", ["-N", "--empty-password", "-d", `sql:${nssDb}`], env);
+    if (options.pkcs11Module) {
+      const { name, library } = options.pkcs11Module;
+      await toolAsync("modutil", ["-force", "-add", name, "-libfile", library, "-dbdir", `sql:${nssDb}`], env);
+    }
     if (options.trustServerCertPem) {
       const file = join(home, "server.pem");
       writeFileSync(file, options.trustServerCertPem);
-      tool("certutil", ["-A", "-n", "cps-bridge-mock-portal", "-t", "P,,", "-i", file, "-d", `sql:${nssDb}`], env);
+      await toolAsync(
+        "certutil",
+        ["-A", "-n", "cps-bridge-mock-portal", "-t", "P,,", "-i", file, "-d", `sql:${nssDb}`],
+        env,
+      );
     }
     mkdirSync(POLICY_DIR, { recursive: true });
     writeFileSync(
@@ -131,8 +135,8 @@ export async function launchClientCertBrowser(options: ClientCertBrowserOptions)
       async typePinAfter(pin, delayMs) {
         await new Promise((r) => setTimeout(r, delayMs));
         const xenv = { ...process.env, DISPLAY: display };
-        tool("xdotool", ["type", "--delay", "50", pin], xenv);
-        tool("xdotool", ["key", "Return"], xenv);
+        await toolAsync("xdotool", ["type", "--delay", "50", pin], xenv);
+        await toolAsync("xdotool", ["key", "Return"], xenv);
       },
       dispose,
     };

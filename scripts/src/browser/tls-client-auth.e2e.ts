@@ -1,10 +1,10 @@
 /**
  * The browser's own TLS client-certificate card login (issue 10 §7), in real Debian Chromium under Xvfb:
  * NSS db in a temp HOME, a PKCS#11 module registered with modutil, the certificate auto-selected by policy, the
- * token PIN typed into NSS's prompt with xdotool. The token is softhsm2 holding a test-PKI holder certificate + key
- * (OpenSC + the virtual CPS3 is not wired here yet: see docs/diagnostics.md). With the module registered the mock
- * portal's real-mode card login reaches the dashboard; without it the browser presents no certificate and the
- * portal answers its failure page, reason `no-certificate` in its admin log.
+ * token PIN typed into NSS's prompt with xdotool. Two tokens: softhsm2 holding a test-PKI holder certificate + key,
+ * and OpenSC's module reading the virtual CPS3 over the real pcscd + vpcd. With the module registered (and the card
+ * in) the mock portal's real-mode card login reaches the dashboard; without the module, or without the card, the
+ * browser presents no certificate and the portal answers its failure page, reason `no-certificate` in its admin log.
  * Run: flock /tmp/cps-bridge-pcsc.lock npx vitest run --project e2e scripts/src/browser/tls-client-auth.e2e.ts
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PATHS } from "../mock-portal/paths";
 import { createMockPortal, type MockPortal } from "../mock-portal/portal";
 import { loadTestPki, makeCard } from "../mock-portal/testing/tokens";
+import { Testbed } from "../testbed/index";
+import { OPENSC_MODULE_NAME, openscPkcs11Module } from "../testbed/nss";
+import { DEFAULT_PIN } from "../testbed/profiles";
 import { screenshot } from "./artifacts";
 import { type ClientCertBrowser, launchClientCertBrowser, makeSofthsmToken, SOFTHSM_MODULE } from "./client-cert";
 
@@ -51,11 +54,11 @@ afterAll(async () => {
 
 const RETURN = "%2fTrajectoire%2fpages%2fAccesRestreint%2fAngular%2fApp.aspx%2fMedecinLiberal%2fTDB";
 
-async function cardLogin(kit: ClientCertBrowser, typePin: boolean): Promise<string> {
+async function cardLogin(kit: ClientCertBrowser, typePin: boolean, pin = PIN): Promise<string> {
   const page = await kit.browser.newPage();
   const nav = page.goto(`${portal.tls!.url}${PATHS.loginCps}?ReturnUrl=${RETURN}`, { timeout: 60_000 });
   // The PIN prompt appears once the handshake asks the token to sign; a loaded CI machine needs a generous delay.
-  if (typePin) await kit.typePinAfter(PIN, 5_000);
+  if (typePin) await kit.typePinAfter(pin, 5_000);
   await nav;
   await page.waitForFunction(() => document.readyState === "complete", { timeout: 30_000 });
   return page.url();
@@ -97,6 +100,56 @@ describe("TLS client-certificate card login in Chromium (softhsm2 token, Xvfb, P
       const page = (await kit.browser.pages()).at(-1)!;
       expect(await page.content()).toContain("La lecture de la carte CPS a échoué");
       await screenshot(page, "tls-client-auth-no-module-failure", "body");
+      expect(portal.tls!.attempts.at(0)).toMatchObject({ ok: false, reason: "no-certificate" });
+    } finally {
+      await kit.dispose();
+    }
+  }, 150_000);
+});
+
+describe("TLS client-certificate card login in Chromium (OpenSC's module, virtual CPS3 over pcscd, Xvfb)", () => {
+  let tb: Testbed;
+  beforeAll(async () => {
+    tb = await Testbed.start();
+  }, 60_000);
+  afterAll(async () => {
+    await tb?.stop();
+  }, 60_000);
+
+  it("OpenSC registered, CPS3 inserted, PIN typed: the real-mode card login reaches the dashboard", async () => {
+    portal.tls!.attempts.length = 0;
+    await tb.insert(0, "cps3");
+    const kit = await launchClientCertBrowser({
+      pkcs11Module: { name: OPENSC_MODULE_NAME, library: openscPkcs11Module() },
+      trustServerCertPem: portal.tls!.identity!.certPem,
+      autoSelectOrigins: [portal.tls!.url],
+    });
+    try {
+      const url = await cardLogin(kit, true, DEFAULT_PIN);
+      const page = (await kit.browser.pages()).at(-1)!;
+      await screenshot(page, "tls-client-auth-opensc-cps3", "body");
+      expect(portal.tls!.attempts, JSON.stringify(portal.tls!.attempts)).toContainEqual(
+        expect.objectContaining({ ok: true }),
+      );
+      expect(new URL(url).pathname).toBe(PATHS.dashboard);
+    } finally {
+      await kit.dispose();
+      await tb.remove(0);
+    }
+  }, 150_000);
+
+  it("OpenSC registered, no card in the reader: no certificate, the portal's failure page", async () => {
+    portal.tls!.attempts.length = 0;
+    const kit = await launchClientCertBrowser({
+      pkcs11Module: { name: OPENSC_MODULE_NAME, library: openscPkcs11Module() },
+      trustServerCertPem: portal.tls!.identity!.certPem,
+      autoSelectOrigins: [portal.tls!.url],
+    });
+    try {
+      const url = await cardLogin(kit, false);
+      const page = (await kit.browser.pages()).at(-1)!;
+      await screenshot(page, "tls-client-auth-opensc-no-card-failure", "body");
+      expect(new URL(url).pathname).toBe(PATHS.cpsFailure);
       expect(portal.tls!.attempts.at(0)).toMatchObject({ ok: false, reason: "no-certificate" });
     } finally {
       await kit.dispose();
