@@ -91,7 +91,10 @@ try {
       const r = await oneRun(svc, performance.now());
       warm.total.push(r.totalMs);
       if (r.firstBlockingMs !== null) warm.first.push(r.firstBlockingMs);
-      for (const x of r.results) (warm.perCheck[x.id] ??= []).push(x.durationMs);
+      for (const x of r.results) {
+        warm.perCheck[x.id] ??= [];
+        warm.perCheck[x.id]!.push(x.durationMs);
+      }
       verdict = r.results.find((x) => x.verdict === "failed" && x.blocking)?.code ?? "no blocking failure";
     }
     await svc.stop();
