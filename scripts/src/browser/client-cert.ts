@@ -8,7 +8,7 @@
  * - a headful Chromium under its own `Xvfb` display, and the token PIN typed into NSS's password prompt with
  *   `xdotool`. Measured here: headless Chromium (Debian 14x) never completes the handshake with a token that needs
  *   C_Login — it cannot show the PIN prompt, the navigation just hangs (15 s, no request reached the server) —
- *   while under Xvfb the prompt takes the typed PIN and the handshake completes (~4.5 s with the 4 s typing delay).
+ *   while under Xvfb the prompt (an X window "Unlock Security Device") takes the typed PIN and the handshake completes.
  *
  * Test only. Needs root for the policy file (CI runs as root). Everything installed is removed by `dispose()`.
  */
@@ -22,6 +22,8 @@ import { chromiumArgs, findChromium } from "./chromium";
 
 export const POLICY_DIR = "/etc/chromium/policies/managed";
 export const SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
+/** The title of NSS's PIN prompt window in Debian Chromium (seen with `xdotool search --name`). */
+export const PIN_PROMPT_TITLE = "Unlock Security Device";
 
 export interface ClientCertBrowserOptions {
   /** PKCS#11 module registered in the NSS db (none: the "middleware not registered" case). */
@@ -41,8 +43,11 @@ export interface ClientCertBrowser {
   home: string;
   nssDb: string;
   display: string;
-  /** Types `pin` + Enter into the focused window (NSS's password prompt) after `delayMs`. Never logged. */
-  typePinAfter(pin: string, delayMs: number): Promise<void>;
+  /**
+   * Waits (up to `timeoutMs`) for NSS's PIN prompt — an X window named "Unlock Security Device" — focuses it and
+   * types `pin` + Enter. Never logged. Throws when no prompt appeared.
+   */
+  typePinWhenPrompted(pin: string, timeoutMs?: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -132,9 +137,19 @@ export async function launchClientCertBrowser(options: ClientCertBrowserOptions)
       home,
       nssDb,
       display,
-      async typePinAfter(pin, delayMs) {
-        await new Promise((r) => setTimeout(r, delayMs));
+      async typePinWhenPrompted(pin, timeoutMs = 60_000) {
         const xenv = { ...process.env, DISPLAY: display };
+        const deadline = Date.now() + timeoutMs;
+        let win = "";
+        while (!win) {
+          const r = await runTool("xdotool", ["search", "--onlyvisible", "--name", PIN_PROMPT_TITLE], { env: xenv });
+          win = r.code === 0 ? (r.stdout.trim().split("\n")[0] ?? "") : "";
+          if (win) break;
+          if (Date.now() > deadline) throw new Error(`no "${PIN_PROMPT_TITLE}" prompt within ${timeoutMs} ms`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        // No window manager under Xvfb: focus the prompt ourselves (an error here is harmless, focus may follow).
+        await runTool("xdotool", ["windowfocus", "--sync", win], { env: xenv, timeoutMs: 5_000 });
         await toolAsync("xdotool", ["type", "--delay", "50", pin], xenv);
         await toolAsync("xdotool", ["key", "Return"], xenv);
       },

@@ -57,8 +57,8 @@ const RETURN = "%2fTrajectoire%2fpages%2fAccesRestreint%2fAngular%2fApp.aspx%2fM
 async function cardLogin(kit: ClientCertBrowser, typePin: boolean, pin = PIN): Promise<string> {
   const page = await kit.browser.newPage();
   const nav = page.goto(`${portal.tls!.url}${PATHS.loginCps}?ReturnUrl=${RETURN}`, { timeout: 60_000 });
-  // The PIN prompt appears once the handshake asks the token to sign; a loaded CI machine needs a generous delay.
-  if (typePin) await kit.typePinAfter(pin, 5_000);
+  // The PIN prompt appears once the handshake needs the token's key; waited for by its window title.
+  if (typePin) await kit.typePinWhenPrompted(pin, 60_000);
   await nav;
   await page.waitForFunction(() => document.readyState === "complete", { timeout: 30_000 });
   return page.url();
