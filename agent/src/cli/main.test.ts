@@ -5,7 +5,9 @@ describe("cps-bridge program", () => {
   it("registers every command, card included, with the global --lang and --log-level", () => {
     const program = buildProgram();
     expect(program.commands.map((c) => c.name()).sort()).toEqual([
+      "__pkcs11-probe",
       "card",
+      "diagnose",
       "pair",
       "pairings",
       "start",

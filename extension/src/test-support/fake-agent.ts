@@ -71,7 +71,7 @@ export class FakeSocket implements SocketLike {
 export class FakeAgent {
   /** When false, sockets close before opening (nothing listens on the port). */
   listening = true;
-  protocolVersion = "1.0";
+  protocolVersion = "1.1";
   agentVersion = "9.9.9-fake";
   testMode = true;
   pcsc: PcscState = "up";

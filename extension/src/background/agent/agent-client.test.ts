@@ -61,7 +61,7 @@ describe("AgentClient: first contact and pairing", () => {
     expect(t.agent.methodsCalled()).toEqual(["hello"]);
     const hello = JSON.parse(t.agent.sent[0]!);
     expect(hello.params).toMatchObject({
-      protocolVersion: "1.0",
+      protocolVersion: "1.1",
       client: { name: "cps-bridge-extension", version: "0.1.0" },
     });
   });
