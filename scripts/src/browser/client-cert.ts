@@ -13,7 +13,7 @@
  * Test only. Needs root for the policy file (CI runs as root). Everything installed is removed by `dispose()`.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
@@ -92,6 +92,9 @@ export async function launchClientCertBrowser(options: ClientCertBrowserOptions)
     await browser?.close().catch(() => {});
     xvfb?.proc.kill();
     rmSync(policy, { force: true });
+    try {
+      rmdirSync(POLICY_DIR); // only when empty (another run's policy keeps it); Debian ships no such folder
+    } catch {}
     rmSync(home, { recursive: true, force: true });
   };
   try {

@@ -3,7 +3,8 @@
  * NSS db in a temp HOME, a PKCS#11 module registered with modutil, the certificate auto-selected by policy, the
  * token PIN typed into NSS's prompt with xdotool. Two tokens: softhsm2 holding a test-PKI holder certificate + key,
  * and OpenSC's module reading the virtual CPS3 over the real pcscd + vpcd. With the module registered (and the card
- * in) the mock portal's real-mode card login reaches the dashboard; without the module, or without the card, the
+ * in) the mock portal's real-mode card login reaches the dashboard; without the module, without the card, or with a
+ * Vitale card, the
  * browser presents no certificate and the portal answers its failure page, reason `no-certificate` in its admin log.
  * Run: flock /tmp/cps-bridge-pcsc.lock npx vitest run --project e2e scripts/src/browser/tls-client-auth.e2e.ts
  */
@@ -153,6 +154,26 @@ describe("TLS client-certificate card login in Chromium (OpenSC's module, virtua
       expect(portal.tls!.attempts.at(0)).toMatchObject({ ok: false, reason: "no-certificate" });
     } finally {
       await kit.dispose();
+    }
+  }, 150_000);
+
+  it("OpenSC registered, a Vitale card inserted by mistake: no certificate, the portal's failure page", async () => {
+    portal.tls!.attempts.length = 0;
+    await tb.insert(0, "vitale2");
+    const kit = await launchClientCertBrowser({
+      pkcs11Module: { name: OPENSC_MODULE_NAME, library: openscPkcs11Module() },
+      trustServerCertPem: portal.tls!.identity!.certPem,
+      autoSelectOrigins: [portal.tls!.url],
+    });
+    try {
+      const url = await cardLogin(kit, false);
+      const page = (await kit.browser.pages()).at(-1)!;
+      await screenshot(page, "tls-client-auth-opensc-vitale-failure", "body");
+      expect(new URL(url).pathname).toBe(PATHS.cpsFailure);
+      expect(portal.tls!.attempts.at(0)).toMatchObject({ ok: false, reason: "no-certificate" });
+    } finally {
+      await kit.dispose();
+      await tb.remove(0);
     }
   }, 150_000);
 });
