@@ -4,6 +4,7 @@
 #     libpcsclite-dev + a C++ toolchain (the `smartcard` N-API addon builds against pcsc-lite), chromium
 #     (end-to-end tests and the demo), dovecot-imapd (a real IMAP server for the mailbox tests), iproute2,
 #     opensc + opensc-pkcs11 + libnss3-tools (stand-in PKCS#11 middleware and NSS tools for the diagnostics tests),
+#     softhsm2 (a second, software PKCS#11 token for the browser TLS client-certificate e2e),
 #     xvfb + xdotool (a display for the browser's own PIN prompt in the TLS client-certificate e2e);
 #   - the loopback quickack route that makes virtual-card APDUs ~100x faster (root only; optional);
 #   - `npm ci` (exact versions from package-lock.json).
@@ -15,7 +16,7 @@ export DEBIAN_FRONTEND=noninteractive PUPPETEER_SKIP_DOWNLOAD=1
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 PACKAGES=(pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium dovecot-imapd iproute2
-  opensc opensc-pkcs11 libnss3-tools xvfb xdotool python3 make g++ ca-certificates)
+  opensc opensc-pkcs11 libnss3-tools softhsm2 xvfb xdotool python3 make g++ ca-certificates)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
