@@ -11,6 +11,17 @@ const SAMPLES: { [E in EventName]: EventData<E> } = {
   "card.updated": { reader: { ...reader, pin: { triesLeft: 2, maxTries: 3, blocked: false, verified: false } } },
   "agent.state": { pcsc: "down", pairing: { open: true } },
   heartbeat: { time: "2026-06-01T10:00:20.000Z" },
+  "diagnostics.progress": {
+    result: {
+      id: "card.type",
+      side: "agent",
+      verdict: "failed",
+      code: "DIAG_CARD_NOT_CPS",
+      blocking: true,
+      facts: { atr: "3B8F" },
+      durationMs: 0.8,
+    },
+  },
 };
 
 describe("events", () => {

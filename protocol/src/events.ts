@@ -5,6 +5,7 @@
  * does not know (`diagnostics.*`, `otp.*`, `dossiers.*` are reserved for them, capabilities.ts).
  */
 import * as v from "valibot";
+import { CheckResultSchema } from "./diagnostics/model";
 import { ReaderNameSchema } from "./methods/define";
 import { PcscStateSchema, ReaderStatusSchema } from "./model";
 
@@ -30,6 +31,8 @@ export const EVENTS = {
    * requests keep the connection open.
    */
   heartbeat: v.object({ time: v.pipe(v.string(), v.isoTimestamp()) }),
+  /** Since 1.1: one check of a running `diagnostics.run` finished (sent to the requesting connection only). */
+  "diagnostics.progress": v.object({ result: CheckResultSchema }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -141,6 +141,19 @@ describe("hello and the authentication gate", () => {
     expect(await errorCode(first.request("auth.prove", proveParams))).toBe("ERR_AUTH_FAILED");
   });
 
+  it("runs diagnostics.run for an authenticated client, streaming diagnostics.progress, and refuses a foreign portal", async () => {
+    const b = await bridge();
+    const c = await client(b.port);
+    await b.pairAndAuth(c);
+    const run = await c.request("diagnostics.run", { portalOrigin: "http://127.0.0.1:9" });
+    expect(run.results.find((r) => r.id === "card.type")?.verdict).toBe("ok");
+    const progress = c.events.filter((e) => e.event === "diagnostics.progress");
+    expect(progress.length).toBe(run.results.length);
+    expect(await errorCode(c.request("diagnostics.run", { portalOrigin: "https://example.org" }))).toBe(
+      "ERR_INVALID_PARAMS",
+    );
+  });
+
   it("refuses auth.prove without a challenge, with a wrong key, and auth for an unknown client", async () => {
     const b = await bridge();
     const c = await client(b.port);
