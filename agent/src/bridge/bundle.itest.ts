@@ -40,9 +40,13 @@ afterAll(async () => {
 });
 
 describe("esbuild bundle", () => {
-  it("is one .cjs file plus the native addon, in a directory with no node_modules above", () => {
+  it("is one .cjs file plus the native addons (PC/SC, PKCS#11), in a directory with no node_modules above", () => {
     const files = readdirSync(dir).filter((f) => !f.endsWith(".LEGAL.txt"));
-    expect(files.sort()).toEqual(["cps-bridge.cjs", expect.stringMatching(/^smartcard_napi-.*\.node$/)]);
+    expect(files.sort()).toEqual([
+      "cps-bridge.cjs",
+      expect.stringMatching(/^pkcs11-.*\.node$/),
+      expect.stringMatching(/^smartcard_napi-.*\.node$/),
+    ]);
     expect(hasNodeModulesAbove(dir)).toBe(false);
   });
 
