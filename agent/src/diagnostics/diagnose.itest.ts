@@ -5,14 +5,17 @@
  * real local HTTP servers (a skewed Date, a closed port, a CRL listing the card's serial).
  */
 import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { DiagnosticsReport } from "@cps-bridge/protocol/diagnostics/report";
 import { decodeSupportCode } from "@cps-bridge/protocol/diagnostics/support-code";
 import * as x509 from "@cps-bridge/protocol/x509";
 import { type ProfileName, Testbed } from "@cps-bridge/scripts/testbed/index";
+import { createFirefoxProfile, createNssDb, listModules, registerModule } from "@cps-bridge/scripts/testbed/nss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CardServiceImpl } from "../cards/card-service-impl";
 import { silentLogger } from "../log";
@@ -26,6 +29,7 @@ let portal: Server;
 let portalOrigin: string;
 let dateOffsetMs = 0;
 let crl: Uint8Array | undefined;
+const emptyHome = mkdtempSync(join(tmpdir(), "cps-diag-emptyhome-"));
 
 beforeAll(async () => {
   tb = await Testbed.start();
@@ -44,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   portal?.close();
   await tb?.stop();
+  rmSync(emptyHome, { recursive: true, force: true });
 });
 
 async function only(profile: ProfileName | null) {
@@ -51,8 +56,19 @@ async function only(profile: ProfileName | null) {
   if (profile) await tb.insert(0, profile);
 }
 
-async function diagnose(args: string[] = []): Promise<{ code: number; report: DiagnosticsReport; human: string }> {
-  const env = { ...process.env, VITEST: "", CPS_BRIDGE_LOG_DIR: join(tb.stateDir, "cli-logs") };
+async function diagnose(
+  args: string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; report: DiagnosticsReport; human: string }> {
+  // HOME: an empty one unless given, so the machine's own browser profiles (a ~/.pki/nssdb left by an earlier
+  // Chromium run) never decide middleware.registered
+  const env = {
+    ...process.env,
+    VITEST: "",
+    CPS_BRIDGE_LOG_DIR: join(tb.stateDir, "cli-logs"),
+    HOME: emptyHome,
+    ...extraEnv,
+  };
   const base = [
     bin,
     "diagnose",
@@ -254,5 +270,79 @@ describe("portal, clock and revocation checks over real local servers", () => {
       code: "DIAG_REVOCATION_OK",
     });
     expect((await byId(ctx({ revocation }), false))["cert.revocation"]).toBeUndefined();
+  });
+});
+
+describe("middleware.registered over real NSS databases made by certutil/modutil (OpenSC's module as the stand-in)", () => {
+  /** A doctor's HOME: one Firefox profile (profiles.ini + NSS db) and Chromium's ~/.pki/nssdb. */
+  async function doctorHome(registered: boolean) {
+    const home = mkdtempSync(join(tmpdir(), "cps-diag-home-"));
+    const ff = join(home, ".mozilla/firefox");
+    mkdirSync(ff, { recursive: true });
+    writeFileSync(join(ff, "profiles.ini"), "[Profile0]\nName=default-release\nIsRelative=1\nPath=t.default-release\n");
+    const profile = await createFirefoxProfile(join(ff, "t.default-release"));
+    const nssdb = await createNssDb(join(home, ".pki/nssdb"));
+    if (registered) for (const db of [profile, nssdb]) await registerModule(db);
+    return { home, profile, nssdb };
+  }
+
+  it("healthy CPS3 with OpenSC registered in Firefox and Chromium: the check is ok, no blocking cause", async () => {
+    await only("cps3");
+    const h = await doctorHome(true);
+    try {
+      const { code, report } = await diagnose([], { HOME: h.home });
+      const r = report.results.find((x) => x.id === "middleware.registered")!;
+      expect(r).toMatchObject({ verdict: "ok", code: "DIAG_REGISTERED_OK" });
+      expect(report.firstBlocking).toBeUndefined();
+      expect([0, 1]).toContain(code);
+      expect(JSON.stringify(r.facts)).not.toContain(h.home); // the home directory is shown as ~
+    } finally {
+      rmSync(h.home, { recursive: true, force: true });
+    }
+  });
+
+  it("module registered nowhere: the first cause is the unregistered module, with its fix; the fix turns it green", async () => {
+    await only("cps3");
+    const h = await doctorHome(false);
+    try {
+      const { code, report, human } = await diagnose([], { HOME: h.home });
+      expect(code).toBe(2);
+      expect(report.firstBlocking).toBe("middleware.registered");
+      const r = report.results.find((x) => x.id === "middleware.registered")!;
+      expect(r).toMatchObject({ verdict: "failed", code: "DIAG_NOT_REGISTERED", blocking: true });
+      expect(r.fr).toContain("module de sécurité");
+      expect(r.remedyFr).toContain("Corriger");
+      expect(human).toContain(`--fix middleware.register --target "${h.nssdb}"`);
+      expect(decodeSupportCode(report.supportCode).failed).toContain("middleware.registered");
+
+      // apply the offered fix on Chromium's database: modutil registers OpenSC; the re-run check is now a warning
+      // (Firefox still lacks it), then ok once Firefox's profile is fixed too
+      const fix = async (target: string) => {
+        const env = { ...process.env, VITEST: "", HOME: h.home, CPS_BRIDGE_LOG_DIR: join(tb.stateDir, "cli-logs") };
+        const args = [bin, "diagnose", "--test-mode", "--fix", "middleware.register", "--target", target, "--json"];
+        try {
+          return JSON.parse((await run(process.execPath, args, { env, timeout: 60_000 })).stdout);
+        } catch (e) {
+          return JSON.parse((e as { stdout: string }).stdout);
+        }
+      };
+      const a = await fix(h.nssdb);
+      expect(a.applied).toBe(true);
+      expect(a.result).toMatchObject({
+        id: "middleware.registered",
+        verdict: "warning",
+        code: "DIAG_REGISTERED_PARTIAL",
+      });
+      expect((await listModules(h.nssdb)).map((m) => m.library)).toContain(a.result.facts.profiles[1].split(" → ")[1]);
+      const b = await fix(h.profile);
+      expect(b).toMatchObject({ applied: true, result: { verdict: "ok", code: "DIAG_REGISTERED_OK" } });
+      expect(b.steps).toContain("Redémarrez le navigateur");
+      expect((await listModules(h.profile)).some((m) => m.name === "CPS (cps-bridge)")).toBe(true);
+      // a target this check did not find is refused, nothing is written
+      const c = await fix(join(h.home, "elsewhere"));
+      expect(c.applied).toBe(false);
+    } finally {
+      rmSync(h.home, { recursive: true, force: true });
+    }
   });
 });

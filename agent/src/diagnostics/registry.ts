@@ -9,6 +9,7 @@ import { certValidity } from "./checks/cert-validity";
 import { clockSkew } from "./checks/clock-skew";
 import { middlewareCache } from "./checks/middleware-cache";
 import { middlewareInstalled } from "./checks/middleware-installed";
+import { middlewareRegistered } from "./checks/middleware-registered";
 import { middlewareToken } from "./checks/middleware-token";
 import { middlewareVersion } from "./checks/middleware-version";
 import { pcscService } from "./checks/pcsc-service";
@@ -31,6 +32,7 @@ export const AGENT_CHECKS: readonly AgentCheck[] = [
   middlewareInstalled,
   middlewareVersion,
   middlewareCache,
+  middlewareRegistered,
   middlewareToken,
   clockSkew,
   portalReachable,

@@ -403,6 +403,56 @@ export const DIAG_CODES = {
     howToResolve: "Move the cache directory aside (the fix does it, or `sudo mv` it); the Cryptolib rebuilds it.",
   }),
 
+  DIAG_REGISTERED_OK: ok(
+    "middleware.registered",
+    "Le module de sécurité de la carte est déclaré dans vos navigateurs ({count} profil(s)).",
+    "The card's security module is registered in your browsers ({count} profile(s)).",
+  ),
+  DIAG_REGISTERED_PARTIAL: d({
+    check: "middleware.registered",
+    verdict: "warning",
+    fr: "Le module de sécurité de la carte n'est pas déclaré dans : {profiles}. Ce navigateur-là ne pourra pas utiliser la carte.",
+    remedyFr:
+      "Cliquez sur « Corriger » pour chaque profil (ou utilisez le navigateur où il est déclaré), puis redémarrez le navigateur.",
+    en: "The card's security module is not registered in: {profiles}. That browser cannot use the card.",
+    remedyEn: "Click “Fix” for each profile (or use the browser where it is registered), then restart the browser.",
+    thrownWhen:
+      "Some browser profiles' NSS databases (Firefox pkcs11.txt, Chromium ~/.pki/nssdb) list the Cryptolib's or OpenSC's PKCS#11 module and others do not.",
+    likelyReason:
+      "The Cryptolib installer registers the module in the profiles that existed then; a new Firefox profile or a second browser came later.",
+    howToResolve:
+      "Apply the fix `middleware.register` with that database as target (modutil -add), or load the module in Firefox's « Périphériques de sécurité »; restart the browser.",
+  }),
+  DIAG_NOT_REGISTERED: d({
+    check: "middleware.registered",
+    verdict: "failed",
+    fr: "Aucun de vos navigateurs ({profiles}) ne connaît le module de sécurité de la carte : le portail ne recevra pas votre certificat.",
+    remedyFr: "Cliquez sur « Corriger » pour déclarer le module, puis redémarrez le navigateur.",
+    en: "None of your browsers ({profiles}) knows the card's security module: the portal will not receive your certificate.",
+    remedyEn: "Click “Fix” to register the module, then restart the browser.",
+    thrownWhen:
+      "No browser profile's NSS database lists a PKCS#11 module able to read a CPS card (or the file it lists is gone).",
+    likelyReason:
+      "The Cryptolib was installed before the browser profile existed, registration was refused, or the Cryptolib was uninstalled/upgraded and left a stale path.",
+    howToResolve:
+      "Apply the fix `middleware.register` (modutil -force -add of the installed module), or in Firefox: Paramètres → Vie privée et sécurité → Périphériques de sécurité → Charger; restart the browser.",
+  }),
+  DIAG_REGISTERED_NO_PROFILE: d({
+    check: "middleware.registered",
+    verdict: "warning",
+    fr: "Aucun profil de navigateur n'a été trouvé pour vérifier que le module de sécurité y est déclaré.",
+    remedyFr:
+      "Ouvrez une fois votre navigateur puis relancez le diagnostic ; sous Windows et macOS, Chrome et Edge utilisent le magasin du système.",
+    en: "No browser profile was found to check that the security module is registered in it.",
+    remedyEn:
+      "Open your browser once and run the diagnostics again; on Windows and macOS, Chrome and Edge use the system store.",
+    thrownWhen: "No Firefox profiles.ini profile and (on Linux) no ~/.pki/nssdb exist for this user.",
+    likelyReason:
+      "The browser was never started by this user, the agent runs as another user, or the browser keeps its profile elsewhere (Chrome/Edge on Windows/macOS use the system store).",
+    howToResolve:
+      "Start the browser once; check that the agent runs as the doctor's user; on Windows check the certificate propagation service.",
+  }),
+
   DIAG_TOKEN_OK: ok(
     "middleware.token",
     "Le module de sécurité voit la carte (« {token} »).",
