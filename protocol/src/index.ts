@@ -18,5 +18,6 @@ export * from "./limits";
 export * from "./login-token";
 export * from "./methods/index";
 export * from "./model";
+export * from "./otp/rules";
 export * from "./status-words";
 export * from "./version";
