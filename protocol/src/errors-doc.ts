@@ -27,6 +27,11 @@ const GROUPS: { group: ErrorGroup; title: string; intro: string }[] = [
   },
   { group: "user", title: "User", intro: "The user's own choices and delays." },
   {
+    group: "mail",
+    title: "E-mailed login code (OTP)",
+    intro: "The agent's mailbox source for the portal's e-mailed code (docs/otp.md).",
+  },
+  {
     group: "developer",
     title: "Developer (bad requests)",
     intro: "A client or a portal calling the protocol wrongly; users should never see these in a correct product.",

@@ -7,7 +7,7 @@
  * Codes are part of the wire contract: never rename or reuse one; add new ones at the end of their group.
  */
 
-export type ErrorGroup = "transport" | "pcsc" | "card" | "user" | "developer" | "token";
+export type ErrorGroup = "transport" | "pcsc" | "card" | "user" | "mail" | "developer" | "token";
 
 export interface ErrorDefinition {
   group: ErrorGroup;
@@ -482,6 +482,99 @@ export const ERRORS = {
     thrownWhen: "A PIN or confirmation window stayed unanswered past its deadline.",
     likelyReason: "The user was away, or the window was hidden behind another.",
     howToResolve: "Start again.",
+  }),
+
+  // ───────────────────────────── otp: the e-mailed login code (issue 11, docs/otp.md) ─────────────────────────────
+  OTP_MAILBOX_NOT_CONFIGURED: d({
+    group: "mail",
+    retriable: false,
+    fr: "Aucune boîte mail n'est configurée pour recevoir le code de connexion.",
+    remedyFr:
+      "Configurez votre boîte mail dans les options de l'extension (section « Code reçu par e-mail »), ou saisissez le code vous-même.",
+    en: "No mailbox is configured to receive the login code.",
+    remedyEn: "Set up your mailbox in the extension's options (e-mailed code section), or type the code yourself.",
+    thrownWhen: "`otp.wait` or `mailbox.test` (without full settings) runs before `mailbox.configure` saved settings.",
+    likelyReason: "First use, or the agent's mailbox settings file was removed.",
+    howToResolve: "Call `mailbox.configure` (the options page does) then `mailbox.test`.",
+  }),
+  OTP_IMAP_AUTH: d({
+    group: "mail",
+    retriable: false,
+    fr: "Le serveur de messagerie a refusé l'identifiant ou le mot de passe.",
+    remedyFr:
+      "Vérifiez l'adresse et le mot de passe ; chez Gmail, Outlook ou Yahoo, créez un « mot de passe d'application » et utilisez-le ici.",
+    en: "The mail server refused the user name or password.",
+    remedyEn: "Check the address and password; with Gmail, Outlook or Yahoo create an app password and use it here.",
+    thrownWhen: "The IMAP LOGIN/AUTHENTICATE command is answered NO (imapflow `authenticationFailed`).",
+    likelyReason: "A wrong or changed password, or a provider that requires an app password for IMAP.",
+    howToResolve:
+      "Type the password again (an app password where the provider requires one) and run « Tester la connexion ».",
+  }),
+  OTP_IMAP_TLS: d({
+    group: "mail",
+    retriable: false,
+    fr: "La connexion sécurisée au serveur de messagerie a échoué (certificat non reconnu).",
+    remedyFr:
+      "Vérifiez le nom du serveur et le mode de sécurité (SSL/TLS ou STARTTLS) ; si le problème persiste, prévenez votre support informatique.",
+    en: "The secure connection to the mail server failed (certificate not trusted).",
+    remedyEn:
+      "Check the server name and the security mode (SSL/TLS or STARTTLS); if it persists, tell your IT support.",
+    thrownWhen:
+      "The TLS handshake fails: untrusted or expired certificate, name mismatch, or TLS spoken to a plain port.",
+    likelyReason:
+      "A wrong host or port, a TLS-intercepting antivirus or proxy, or a server with a self-signed certificate.",
+    howToResolve: "Use the provider's documented host, port and mode; check `details.reason` (the TLS error code).",
+  }),
+  OTP_IMAP_UNREACHABLE: d({
+    group: "mail",
+    retriable: true,
+    fr: "Le serveur de messagerie est injoignable.",
+    remedyFr:
+      "Vérifiez votre connexion Internet et le nom du serveur ; en attendant, saisissez le code reçu par e-mail vous-même.",
+    en: "The mail server cannot be reached.",
+    remedyEn: "Check your Internet connection and the server name; meanwhile type the e-mailed code yourself.",
+    thrownWhen: "DNS fails, the connection is refused or times out, or it drops and does not come back while waiting.",
+    likelyReason: "No network, a typo in the host, a firewall blocking the IMAP port, or the server is down.",
+    howToResolve:
+      "Check host and port (`cps-bridge mailbox test`), the network and the firewall; the agent retries with backoff.",
+  }),
+  OTP_TIMEOUT: d({
+    group: "mail",
+    retriable: true,
+    fr: "Aucun code de connexion n'est arrivé par e-mail dans le délai.",
+    remedyFr: "Regardez vos courriers indésirables, ou demandez un nouveau code sur le portail.",
+    en: "No login code arrived by e-mail in time.",
+    remedyEn: "Look in your spam folder, or ask the portal for a new code.",
+    thrownWhen: "`otp.wait` reaches its `timeoutMs` without a mail passing the rules of docs/otp.md.",
+    likelyReason:
+      "The mail is late, went to spam, came from a sender not in the allow-list, or was sent to another address.",
+    howToResolve:
+      "Check the spam folder and the sender allow-list; `details.rejected` counts mails refused by each rule.",
+  }),
+  OTP_CANCELLED: d({
+    group: "mail",
+    retriable: false,
+    fr: "L'attente du code de connexion a été annulée.",
+    remedyFr: "Rien à faire : une nouvelle attente a pris le relais, ou vous avez quitté la page.",
+    en: "Waiting for the login code was cancelled.",
+    remedyEn: "Nothing to do: a newer wait took over, or you left the page.",
+    thrownWhen: "`otp.cancel` was called, or a second `otp.wait` replaced this one.",
+    likelyReason: "The doctor reloaded the code page or asked for a new code.",
+    howToResolve: "None; the newer wait answers.",
+  }),
+  OTP_AUTH_FAILED: d({
+    group: "mail",
+    retriable: false,
+    fr: "Un e-mail de code a été refusé : son authenticité (DKIM/SPF) n'a pas été confirmée par votre serveur.",
+    remedyFr:
+      "Ne saisissez pas ce code ; demandez un nouveau code sur le portail et prévenez votre support informatique s'il se reproduit.",
+    en: "A code e-mail was refused: your server did not confirm its authenticity (DKIM/SPF).",
+    remedyEn: "Do not type that code; ask the portal for a new one and tell your IT support if it happens again.",
+    thrownWhen:
+      "A mail from an allowed sender carries an `Authentication-Results` header with dkim/spf/dmarc fail (a warning; the wait goes on).",
+    likelyReason: "A spoofed mail (phishing), or a forwarding that broke the signature.",
+    howToResolve:
+      "Check the mail's headers; fix the forwarding, or add the forwarder's verified sender to the allow-list.",
   }),
 
   // ───────────────────────────── developer ─────────────────────────────
