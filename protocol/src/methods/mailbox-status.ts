@@ -1,0 +1,27 @@
+/** `mailbox.status` (planned for 1.2, issue 11): is a mailbox configured, is the agent connected. NOT YET REGISTERED. */
+import * as v from "valibot";
+import { isErrorCode } from "../errors";
+import { defineMethod, GENERIC_ERRORS } from "./define";
+
+export const mailboxStatus = defineMethod({
+  name: "mailbox.status",
+  summary: "Whether a mailbox is configured and the agent is connected to it.",
+  params: v.strictObject({}),
+  result: v.looseObject({
+    configured: v.boolean(),
+    connected: v.boolean(),
+    host: v.optional(v.string()),
+    user: v.optional(v.string()),
+    lastErrorCode: v.optional(
+      v.pipe(
+        v.string(),
+        v.check((s: string) => isErrorCode(s)),
+      ),
+    ),
+  }),
+  requiresAuth: true,
+  cardOperation: false,
+  timeoutMs: 5_000,
+  errors: [...GENERIC_ERRORS],
+  since: "1.2",
+});
