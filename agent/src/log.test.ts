@@ -38,6 +38,15 @@ describe("log", () => {
     expect(out).toContain(CENSOR);
   });
 
+  it("censors a mailbox password at any depth (issue 11)", () => {
+    const { lines, stream } = memory();
+    const log = createLogger({ destination: stream, level: "trace" });
+    log.info({ password: "s3cret-imap", mailbox: { host: "imap.test", settings: { Password: "s3cret-imap" } } }, "m");
+    const out = lines.join("");
+    expect(out).toContain("imap.test");
+    expect(out).not.toContain("s3cret-imap");
+  });
+
   it("keeps error codes and ordinary fields", () => {
     const { lines, stream } = memory();
     const log = createLogger({ destination: stream });

@@ -18,7 +18,7 @@ import { createStream } from "rotating-file-stream";
 export type { Logger } from "pino";
 
 /** Keys whose values are censored wherever they appear. Compared case-insensitively by the deep scrub. */
-export const REDACTED_KEYS = ["pin", "puk", "otp", "nationalId", "newPin", "pairingCode"] as const;
+export const REDACTED_KEYS = ["pin", "puk", "otp", "nationalId", "newPin", "pairingCode", "password"] as const;
 export const CENSOR = "[redacted]";
 const REDACT_DEPTH = 5;
 
