@@ -10,6 +10,13 @@
 import { EXTENSION_MANIFEST_KEY, GECKO_EXTENSION_ID } from "@cps-bridge/protocol/extension-ids";
 import { defineConfig } from "wxt";
 
+/** Optional origins of the dossier watch (issue 12 §3): the two portal hosts and the loopback mock. */
+const WATCH_ORIGINS = [
+  "https://trajectoire.sante-ra.fr/*",
+  "https://viatrajectoire.fr/*",
+  "http://localhost/*",
+  "http://127.0.0.1/*",
+];
 const ICONS = { 16: "icon/16.png", 32: "icon/32.png", 48: "icon/48.png", 96: "icon/96.png", 128: "icon/128.png" };
 
 export default defineConfig({
@@ -26,7 +33,8 @@ export default defineConfig({
     // storage: settings (local) and the state snapshot that outlives a worker restart (session).
     // alarms: wakes the worker once a minute while the agent is away, so the badge recovers without a click.
     // Nothing else: ws://127.0.0.1 needs no host permission (shared/research/feasibility.md §5 (d)).
-    permissions: ["storage", "alarms"],
+    // notifications: the opt-in dossier watch's counts-only notification (issue 12 §3, docs/permissions.md).
+    permissions: ["storage", "alarms", "notifications", ...(browser === "firefox" ? [] : ["offscreen"])],
     ...(browser === "firefox"
       ? {
           // 115: first ESR with storage.session (the state snapshot) for MV2.
@@ -40,12 +48,16 @@ export default defineConfig({
           },
           // WXT turns `action` into `browser_action` for MV2 but drops its icons.
           browser_action: { default_icon: { 16: ICONS[16], 32: ICONS[32] }, default_title: "__MSG_actionTitle__" },
+          // MV2: optional origins live in optional_permissions (asked at the watch's opt-in).
+          optional_permissions: WATCH_ORIGINS,
         }
       : {
           // Fixes the Chrome/Edge id to banlgmakknkcdfmohidddadanllieedl (protocol/src/extension-ids.ts): the
           // agent allows exactly that Origin. 116: WebSocket traffic keeps an MV3 service worker alive.
           key: EXTENSION_MANIFEST_KEY,
           minimum_chrome_version: "116",
+          // The dossier watch's fetch of the dashboard, asked at opt-in (permissions.request), never at install.
+          optional_host_permissions: WATCH_ORIGINS,
         }),
   }),
   zip: {

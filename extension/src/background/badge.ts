@@ -62,10 +62,14 @@ export interface ActionApi {
 }
 
 /** Applies the badge, skipping the calls when nothing changed (the store updates on every card event). */
-export function createBadgeUpdater(action: ActionApi): (state: ExtensionState) => Promise<void> {
+export function createBadgeUpdater(
+  action: ActionApi,
+  /** Another source of badge text (the dossier watch, dossiers/watch.ts `combineBadge`: a card problem wins). */
+  decorate: (b: Badge) => Badge = (b) => b,
+): (state: ExtensionState) => Promise<void> {
   let last: Badge | undefined;
   return async (state) => {
-    const b = badgeOf(state);
+    const b = decorate(badgeOf(state));
     if (last && last.text === b.text && last.color === b.color && last.title === b.title) return;
     last = b;
     await Promise.all([

@@ -5,13 +5,16 @@
  * pairing from IndexedDB, the last snapshot from storage.session, then a fresh agent connection.
  */
 import { browser } from "wxt/browser";
+import { combineBadge } from "../dossiers/watch";
+import { startDossierWatch, type WatchHandle } from "../dossiers/watch-background";
+import type { WatchState } from "../dossiers/watch-storage";
 import { resolveLanguage } from "../i18n/index";
 import { DEFAULT_SETTINGS, loadSettings, parseSettings, SETTINGS_KEY, type Settings } from "../shared/settings";
 import { initialState } from "../shared/state";
 import { AgentClient } from "./agent/agent-client";
 import { IndexedDbPairingStore } from "./agent/pairing-store";
 import { browserSocketFactory, type SocketFactory } from "./agent/socket";
-import { type ActionApi, createBadgeUpdater } from "./badge";
+import { type ActionApi, BADGE_COLORS, createBadgeUpdater } from "./badge";
 import { HANDLERS } from "./handlers/index";
 import { PinRequests } from "./pin/pin-requests";
 import { Router } from "./router";
@@ -36,6 +39,8 @@ export interface BackgroundHandle {
   requestPinAndSign: PinRequests["requestPinAndSign"];
   /** epoch ms when this worker's script started */
   workerStart: number;
+  /** The dossier watch (issue 12 §3): `runNow()` for the e2e and the bench. */
+  watch: WatchHandle;
 }
 
 function browserName(): string {
@@ -78,9 +83,18 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
   const router = new Router(HANDLERS, services, { id: browser.runtime.id, baseUrl: ownBaseUrl });
 
   const action = (browser.action ?? (browser as unknown as { browserAction: ActionApi }).browserAction) as ActionApi;
-  const updateBadge = createBadgeUpdater(action);
+  let watchState: WatchState = { pending: 0, expired: false };
+  const updateBadge = createBadgeUpdater(action, (b) =>
+    combineBadge(b, watchState, [BADGE_COLORS.error, BADGE_COLORS.warn]),
+  );
   store.subscribe((s) => {
     updateBadge(s).catch(() => {});
+  });
+  const watch = startDossierWatch({
+    onStateChange: (w) => {
+      watchState = w;
+      updateBadge(store.get()).catch(() => {});
+    },
   });
 
   const ready = (async () => {
@@ -122,5 +136,5 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     if (reason === "install") void browser.tabs.create({ url: browser.runtime.getURL("/pair.html") });
   });
 
-  return { ready, store, client, pins, requestPinAndSign: (req) => pins.requestPinAndSign(req), workerStart };
+  return { ready, store, client, pins, requestPinAndSign: (req) => pins.requestPinAndSign(req), workerStart, watch };
 }

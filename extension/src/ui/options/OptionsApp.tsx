@@ -5,6 +5,7 @@ import { send } from "../send";
 import { useExtensionState } from "../use-extension-state";
 import { DossiersSection } from "./DossiersSection";
 import { OptionsPage } from "./OptionsPage";
+import { WatchSection } from "./WatchSection";
 
 export function OptionsApp() {
   const state = useExtensionState();
@@ -29,6 +30,7 @@ export function OptionsApp() {
         }}
       />
       <DossiersSection />
+      <WatchSection origins={[...settings.portalOrigins, ...settings.developerOrigins]} />
     </>
   );
 }
