@@ -24,6 +24,9 @@ function services(over: Partial<Services> = {}): Services {
       reconnectNow: vi.fn(),
       call: vi.fn(),
       supports: vi.fn(() => true),
+      onEvent: vi.fn(() => () => {}),
+      hello: undefined,
+      lastAgentProtocol: undefined,
     },
     pins: {
       requestPinAndSign: vi.fn(async () => ({ ok: false as const, code: "ERR_NO_CARD" as const })),
@@ -53,6 +56,8 @@ describe("Router", () => {
     expect(r.types.sort()).toEqual(
       [
         "agent.reconnect",
+        "diagnostics.fix",
+        "diagnostics.run",
         "login.requestToken",
         "pairing.forget",
         "pairing.submit",
@@ -63,6 +68,15 @@ describe("Router", () => {
       ].sort(),
     );
     expect(() => new Router([...HANDLERS, HANDLERS[0]!], services(), OWN)).toThrow(/Two handlers/);
+  });
+
+  it("diagnostics.run and diagnostics.fix are for extension pages only, not content scripts", async () => {
+    const r = new Router(HANDLERS, services(), OWN);
+    for (const type of ["diagnostics.run", "diagnostics.fix"])
+      expect(await r.dispatch({ type, runId: "x", fixId: "middleware.register" }, contentScript)).toMatchObject({
+        ok: false,
+        code: "ERR_ORIGIN_NOT_ALLOWED",
+      });
   });
 
   it("leaves messages that are not ours unanswered", () => {

@@ -6,7 +6,10 @@ import type { StateStore } from "./state/store";
 
 export interface Services {
   store: StateStore;
-  client: Pick<AgentClient, "pair" | "forgetPairing" | "reconnectNow" | "call" | "supports">;
+  client: Pick<
+    AgentClient,
+    "pair" | "forgetPairing" | "reconnectNow" | "call" | "supports" | "onEvent" | "hello" | "lastAgentProtocol"
+  >;
   pins: Pick<PinRequests, "requestPinAndSign" | "info" | "submit" | "cancel">;
   settings(): Settings;
   /** Label the agent shows in `cps-bridge pairings` for this browser, e.g. "Chrome (Linux) — 25/11/2026". */

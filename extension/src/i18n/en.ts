@@ -64,6 +64,7 @@ export const en: Record<MessageKey, string> = {
   "action.repair": "Pair again",
   "action.options": "Settings",
   "action.retry": "Try again",
+  "action.diagnostics": "Run the diagnostics",
   "action.cancel": "Cancel",
   "action.close": "Close",
   "action.save": "Save",

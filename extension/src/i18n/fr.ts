@@ -71,6 +71,7 @@ export const fr = {
   "action.repair": "Refaire l'appairage",
   "action.options": "Réglages",
   "action.retry": "Réessayer",
+  "action.diagnostics": "Lancer le diagnostic",
   "action.cancel": "Annuler",
   "action.close": "Fermer",
   "action.save": "Enregistrer",

@@ -6,12 +6,17 @@
  * Every answer is `{ ok: true, ... }` or `{ ok: false, code }` with an ERR_ code of protocol/src/errors.ts, so a UI
  * always has a French sentence to show.
  */
+
+import type { CheckResult } from "@cps-bridge/protocol/diagnostics/model";
 import type { ErrorCode } from "@cps-bridge/protocol/errors";
 import type { LoginToken } from "@cps-bridge/protocol/login-token-format";
 import type { PinRequestInfo, PinSubmitResult } from "../background/pin/pin-requests";
+import type { MergedRun } from "../diagnostics/run";
 
 /** Name of the port every UI opens to receive state snapshots (background/state/ui-ports.ts). */
 export const STATE_PORT = "cps-bridge.state";
+/** Type of the background's broadcast while a diagnostics run goes (not a request: no handler answers it). */
+export const DIAGNOSTICS_PROGRESS = "diagnostics.progress";
 
 export type Failure = { ok: false; code: ErrorCode; details?: Record<string, unknown> };
 export type Answer<T extends object = object> = ({ ok: true } & T) | Failure;
@@ -38,7 +43,17 @@ export interface MessageMap {
    */
   "login.requestToken": { request: { challengeNonce: string }; answer: Answer<{ token: LoginToken }> };
   /** Portal login assistant: open one of the extension's own pages (pairing, options) in a new tab. */
-  "ui.open": { request: { page: "pair" | "options" }; answer: Answer };
+  "ui.open": { request: { page: "pair" | "options" | "diagnostics" }; answer: Answer };
+  /**
+   * Diagnostics page: run every check (browser side here, agent side over the bridge). While it runs, the background
+   * broadcasts `{ type: DIAGNOSTICS_PROGRESS, runId, result }` to the extension's pages, one per finished check.
+   */
+  "diagnostics.run": { request: { runId: string; revocation?: boolean }; answer: Answer<{ run: MergedRun }> };
+  /** Diagnostics page: one fix the doctor clicked (never without the click); the agent re-runs its check. */
+  "diagnostics.fix": {
+    request: { fixId: string; target?: string };
+    answer: Answer<{ applied: boolean; steps?: string; result?: CheckResult }>;
+  };
 }
 
 export type MessageType = keyof MessageMap;

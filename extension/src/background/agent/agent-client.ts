@@ -24,6 +24,7 @@ import {
 import { base64ToBytes, bytesToBase64 } from "@cps-bridge/protocol/base64";
 import { CLOSE_CODES } from "@cps-bridge/protocol/envelope";
 import { BridgeError, type ErrorCode, isBridgeError } from "@cps-bridge/protocol/errors";
+import type { TypedEvent } from "@cps-bridge/protocol/events";
 import { authChallenge } from "@cps-bridge/protocol/methods/auth-challenge";
 import { authProve } from "@cps-bridge/protocol/methods/auth-prove";
 import { hello } from "@cps-bridge/protocol/methods/hello";
@@ -67,6 +68,8 @@ export interface ConnectionTimings {
 
 export interface HelloInfo {
   agentVersion: string;
+  /** the agent's protocol version (its `hello` answer) */
+  protocolVersion: string;
   capabilities: string[];
   testMode: boolean;
   pairingOpen: boolean;
@@ -81,6 +84,9 @@ export class AgentClient {
   /** Why the current connection is being closed, decided before the close event arrives. */
   private closingWith: { status: AgentStatus; code: ErrorCode } | undefined;
   private info: HelloInfo | undefined;
+  private readonly eventListeners = new Set<(e: TypedEvent) => void>();
+  /** What the last `hello` answered, even when its protocol was incompatible (the diagnostics' agent.version). */
+  lastAgentProtocol: { protocolVersion: string; agentVersion: string } | undefined;
   readonly timings: ConnectionTimings = {};
   private readonly timers: Timers;
   private readonly backoff: Backoff;
@@ -94,6 +100,14 @@ export class AgentClient {
 
   get hello(): HelloInfo | undefined {
     return this.info;
+  }
+
+  /** Every valid agent event of the current connection, after the state store applied it (e.g. diagnostics.progress). */
+  onEvent(listener: (e: TypedEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => {
+      this.eventListeners.delete(listener);
+    };
   }
 
   start(): void {
@@ -226,7 +240,9 @@ export class AgentClient {
       socket,
       {
         onEvent: (frame) => {
-          if (gen === this.generation) applyAgentEvent(this.opts.store, frame);
+          if (gen !== this.generation) return;
+          const e = applyAgentEvent(this.opts.store, frame);
+          if (e) for (const l of this.eventListeners) l(e);
         },
         onClose: (code) => {
           if (gen === this.generation) this.onClosed(code);
@@ -280,6 +296,7 @@ export class AgentClient {
       lang: this.opts.language(),
     });
     const compat = checkCompatibility(res.protocolVersion, PROTOCOL_VERSION);
+    this.lastAgentProtocol = { protocolVersion: res.protocolVersion, agentVersion: res.agentVersion };
     if (!compat.compatible) {
       throw new BridgeError("ERR_VERSION_MISMATCH", "Agent protocol major differs", {
         requiresUpdate: compat.requiresUpdate,
@@ -289,6 +306,7 @@ export class AgentClient {
     }
     return {
       agentVersion: res.agentVersion,
+      protocolVersion: res.protocolVersion,
       capabilities: res.capabilities,
       testMode: res.testMode,
       pairingOpen: res.pairing.open,

@@ -4,6 +4,8 @@
  */
 import type { AnyHandler } from "../router";
 import agentReconnect from "./agent-reconnect";
+import diagnosticsFix from "./diagnostics-fix";
+import diagnosticsRun from "./diagnostics-run";
 import loginRequestToken from "./login-request-token";
 import pairingForget from "./pairing-forget";
 import pairingSubmit from "./pairing-submit";
@@ -21,4 +23,6 @@ export const HANDLERS: readonly AnyHandler[] = [
   pinCancel,
   loginRequestToken,
   uiOpen,
+  diagnosticsRun,
+  diagnosticsFix,
 ];

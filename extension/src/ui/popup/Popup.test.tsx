@@ -23,7 +23,7 @@ function connected(readers: ExtensionState["readers"], extra: Partial<ExtensionS
 }
 
 function show(state: ExtensionState) {
-  const actions = { openPairing: vi.fn(), openOptions: vi.fn(), retry: vi.fn() };
+  const actions = { openPairing: vi.fn(), openOptions: vi.fn(), openDiagnostics: vi.fn(), retry: vi.fn() };
   const view = render(<Popup state={state} actions={actions} now={NOW} />);
   return { ...view, actions, text: () => view.container.textContent ?? "" };
 }

@@ -16,6 +16,7 @@ import { StatusBanner } from "../components/StatusBanner";
 export interface PopupActions {
   openPairing(): void;
   openOptions(): void;
+  openDiagnostics(): void;
   retry(): void;
 }
 
@@ -73,6 +74,11 @@ export function Popup({
           ) : null}
         </div>
       ) : null}
+      <div class="actions">
+        <button type="button" class="link" onClick={actions.openDiagnostics} data-action="diagnostics">
+          {t(lang, "action.diagnostics")}
+        </button>
+      </div>
       <footer class="popup-foot">
         <AgentLine agent={state.agent} lang={lang} />
       </footer>

@@ -16,6 +16,9 @@ export function PopupApp() {
         openOptions: () => {
           void browser.runtime.openOptionsPage().then(() => window.close());
         },
+        openDiagnostics: () => {
+          void browser.tabs.create({ url: browser.runtime.getURL("/diagnostics.html") }).then(() => window.close());
+        },
         retry: () => {
           void send("agent.reconnect", {});
         },

@@ -15,7 +15,7 @@ export interface FailureTakeoverProps {
   /** The portal's login page (same ReturnUrl), for "retry" and the other ways in. */
   loginUrl: string;
   fallbackLang?: UiLanguage;
-  onOpenPage(page: "pair" | "options", event: Event): void;
+  onOpenPage(page: "pair" | "options" | "diagnostics", event: Event): void;
   now?: number;
 }
 
@@ -81,6 +81,14 @@ export function FailureTakeover(p: FailureTakeoverProps) {
         <a class="cpsb-link" data-action="retry-card" href={base}>
           {t(lang, "portal.failure.retry")}
         </a>
+        <button
+          type="button"
+          class="cpsb-link"
+          data-action="open-diagnostics"
+          onClick={(e) => p.onOpenPage("diagnostics", e)}
+        >
+          {t(lang, "action.diagnostics")}
+        </button>
       </div>
       <p class="cpsb-hint">{t(lang, "portal.failure.portalHelp")}</p>
     </section>

@@ -25,7 +25,7 @@ export interface LoginPanelProps {
   portalOutcome?: { code: string };
   /** The feature only acts on trusted (real user) events. */
   onLogin(event: Event): void;
-  onOpenPage(page: "pair" | "options", event: Event): void;
+  onOpenPage(page: "pair" | "options" | "diagnostics", event: Event): void;
   /** Language before the first snapshot (the portal page's). */
   fallbackLang?: UiLanguage;
   now?: number;
@@ -120,6 +120,16 @@ export function LoginPanel(p: LoginPanelProps) {
           {t(lang, "portal.real.explain")}
         </p>
       )}
+      <div class="cpsb-actions">
+        <button
+          type="button"
+          class="cpsb-link"
+          data-action="open-diagnostics"
+          onClick={(e) => p.onOpenPage("diagnostics", e)}
+        >
+          {t(lang, "action.diagnostics")}
+        </button>
+      </div>
     </section>
   );
 }
