@@ -47,7 +47,14 @@ export default defineHandler({
           paired: state.paired,
           ...(state.agent.errorCode ? { errorCode: state.agent.errorCode } : {}),
         },
-        hasOrigins: (origins) => browser.permissions.contains({ origins }),
+        // permissions.contains() answers false for path patterns granted through content_scripts (measured in
+        // Chromium 156, diagnostics e2e); getAll() lists them, and drops them when the doctor narrows site access ("on click").
+        hasOrigins: async (origins) => {
+          const all = (await browser.permissions.getAll()).origins ?? [];
+          return origins.every(
+            (o) => all.includes(o) || all.includes("<all_urls>") || all.includes(`${new URL(o).origin}/*`),
+          );
+        },
         portalOrigins: PORTAL_MATCHES.filter((m) => m.startsWith("https:")),
         now: () => Date.now(),
       };

@@ -106,6 +106,8 @@ export function DiagnosticsView(p: DiagnosticsViewProps) {
   const ordered = CHECK_IDS.map((id) => byId.get(id)).filter((r): r is CheckResult => r !== undefined);
   const problems = ordered.filter((r) => r !== first && (r.verdict === "failed" || r.verdict === "warning"));
   const rest = ordered.filter((r) => r !== first && r.verdict !== "failed" && r.verdict !== "warning");
+  const passed = rest.filter((r) => r.verdict === "ok");
+  const notRun = rest.filter((r) => r.verdict === "skipped");
   const ft = first ? renderDiag(first.code, first.params, p.lang) : undefined;
   return (
     <main class="diag" data-running={p.running ? "true" : "false"} lang={p.lang}>
@@ -170,16 +172,30 @@ export function DiagnosticsView(p: DiagnosticsViewProps) {
             <Row key={r.id} r={r} p={p} open={false} />
           ))}
         </ul>
-      ) : rest.length > 0 ? (
-        <details class="diag-passed">
-          <summary>{d(p.lang, "passed", { n: rest.length })}</summary>
-          <ul class="diag-list">
-            {rest.map((r) => (
-              <Row key={r.id} r={r} p={p} open={false} />
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      ) : (
+        <>
+          {notRun.length > 0 ? (
+            <details class="diag-skipped">
+              <summary>{d(p.lang, "notRun", { n: notRun.length })}</summary>
+              <ul class="diag-list">
+                {notRun.map((r) => (
+                  <Row key={r.id} r={r} p={p} open={false} />
+                ))}
+              </ul>
+            </details>
+          ) : null}
+          {passed.length > 0 ? (
+            <details class="diag-passed">
+              <summary>{d(p.lang, "passed", { n: passed.length })}</summary>
+              <ul class="diag-list">
+                {passed.map((r) => (
+                  <Row key={r.id} r={r} p={p} open={false} />
+                ))}
+              </ul>
+            </details>
+          ) : null}
+        </>
+      )}
       {!p.running && p.supportCode ? (
         <section class="diag-support">
           <h2>{d(p.lang, "support")}</h2>
