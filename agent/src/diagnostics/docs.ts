@@ -6,6 +6,7 @@
  */
 import { allDiagCodes, type DiagCodeDefinition } from "@cps-bridge/protocol/diagnostics/codes";
 import { CHECK_IDS, type CheckId } from "@cps-bridge/protocol/diagnostics/model";
+import "@cps-bridge/protocol/diagnostics/browser-codes";
 import { AGENT_CHECKS } from "./registry";
 
 export const BEGIN = "<!-- GENERATED: checks (agent/scripts/gen-diagnostics-doc.ts) -->";
