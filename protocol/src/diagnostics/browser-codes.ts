@@ -3,20 +3,9 @@
  * protocol with the agent's so that every code a doctor sees comes from the one contract, docs/diagnostics.md lists
  * them, and renderDiag, the report and the viewer page know them. Importing this module registers them (idempotent).
  */
-import { type DiagCodeDefinition, registerDiagCodes } from "./codes";
-import type { CheckId } from "./model";
+import { type DiagCodeDefinition, okDiagCode, registerDiagCodes } from "./codes";
 
-const ok = (check: CheckId, fr: string, en: string): DiagCodeDefinition => ({
-  check,
-  verdict: "ok",
-  fr,
-  remedyFr: "",
-  en,
-  remedyEn: "",
-  thrownWhen: "The check passed.",
-  likelyReason: "—",
-  howToResolve: "Nothing to do.",
-});
+const ok = okDiagCode;
 
 export const BROWSER_DIAG_CODES: Record<string, DiagCodeDefinition> = {
   DIAG_BROWSER_SUPPORTED: ok(

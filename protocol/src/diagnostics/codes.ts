@@ -22,7 +22,8 @@ export interface DiagCodeDefinition {
 }
 
 const d = (x: DiagCodeDefinition) => x;
-const ok = (check: CheckId, fr: string, en: string): DiagCodeDefinition => ({
+/** An "ok" code: a sentence, no remedy (the docs say "Nothing to do"). */
+export const okDiagCode = (check: CheckId, fr: string, en: string): DiagCodeDefinition => ({
   check,
   verdict: "ok",
   fr,
@@ -33,6 +34,7 @@ const ok = (check: CheckId, fr: string, en: string): DiagCodeDefinition => ({
   likelyReason: "—",
   howToResolve: "Nothing to do.",
 });
+const ok = okDiagCode;
 
 export const DIAG_CODES = {
   // ─────────────────────────── the agent itself ───────────────────────────
