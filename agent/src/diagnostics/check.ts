@@ -5,18 +5,8 @@
  * `skipped` when a dependency failed, and isolates a check that throws.
  */
 import type { DiagCodeDefinition } from "@cps-bridge/protocol/diagnostics/codes";
-import type { CheckId, CheckResult, Fact, FixOffer } from "@cps-bridge/protocol/diagnostics/model";
+import type { CheckId, CheckOutcome, CheckResult, Fact, FixOffer } from "@cps-bridge/protocol/diagnostics/model";
 import type { DiagContext } from "./context";
-
-export interface CheckOutcome {
-  verdict: "ok" | "warning" | "failed";
-  code: string;
-  params?: Record<string, string | number>;
-  facts: Record<string, Fact>;
-  fixes?: FixOffer[];
-  /** Default: true for failed (the login cannot work), false otherwise. */
-  blocking?: boolean;
-}
 
 export interface AgentCheck {
   id: CheckId;
@@ -31,4 +21,4 @@ export interface AgentCheck {
   run(ctx: DiagContext, deps: ReadonlyMap<CheckId, CheckResult>): Promise<CheckOutcome>;
 }
 
-export type { CheckId, CheckResult, DiagCodeDefinition, Fact, FixOffer };
+export type { CheckId, CheckOutcome, CheckResult, DiagCodeDefinition, Fact, FixOffer };

@@ -5,7 +5,7 @@
  * without stopping the others. Each result is handed to `onResult` the moment it is known (live progress).
  */
 import type { CheckId, CheckResult } from "@cps-bridge/protocol/diagnostics/model";
-import { sortResults } from "@cps-bridge/protocol/diagnostics/model";
+import { crashedResult, passes, resultOf, skippedResult, sortResults } from "@cps-bridge/protocol/diagnostics/model";
 import type { AgentCheck } from "./check";
 import type { DiagContext } from "./context";
 
@@ -36,46 +36,17 @@ export async function runChecks(
       const deps = check.dependsOn.filter((d) => ids.has(d));
       const depResults = await Promise.all(deps.map((d) => runOne(selected.find((c) => c.id === d)!)));
       const t0 = performance.now();
-      const bad = depResults.find((r) => r.verdict === "failed" || r.verdict === "skipped");
+      const bad = depResults.find((r) => !passes(r));
       let result: CheckResult;
       if (bad) {
-        result = {
-          id: check.id,
-          side: "agent",
-          verdict: "skipped",
-          code: "DIAG_SKIPPED",
-          skippedBecause: bad.id,
-          params: { dependency: bad.id },
-          blocking: false,
-          facts: {},
-          durationMs: 0,
-        };
+        result = skippedResult(check.id, "agent", bad.id);
       } else {
         try {
-          const o = await check.run(ctx, done);
-          result = {
-            id: check.id,
-            side: "agent",
-            verdict: o.verdict,
-            code: o.code,
-            ...(o.params ? { params: o.params } : {}),
-            blocking: o.blocking ?? o.verdict === "failed",
-            facts: o.facts,
-            ...(o.fixes?.length ? { fixes: o.fixes } : {}),
-            durationMs: round(performance.now() - t0),
-          };
+          result = resultOf(check.id, "agent", await check.run(ctx, done), round(performance.now() - t0));
         } catch (e) {
           ctx.log.error({ err: e, check: check.id }, "diagnostics.check-crashed");
-          result = {
-            id: check.id,
-            side: "agent",
-            verdict: "failed",
-            code: "DIAG_CHECK_CRASHED",
-            params: { detail: `${check.id}: ${(e as Error)?.message ?? String(e)}`.slice(0, 200) },
-            blocking: false,
-            facts: {},
-            durationMs: round(performance.now() - t0),
-          };
+          const detail = `${check.id}: ${(e as Error)?.message ?? String(e)}`;
+          result = crashedResult(check.id, "agent", detail, round(performance.now() - t0));
         }
       }
       done.set(check.id, result);

@@ -5,6 +5,7 @@
  * pairing from IndexedDB, the last snapshot from storage.session, then a fresh agent connection.
  */
 import { browser } from "wxt/browser";
+import { browserOfUserAgent } from "../diagnostics/run";
 import { combineBadge } from "../dossiers/watch";
 import { startDossierWatch, type WatchHandle } from "../dossiers/watch-background";
 import type { WatchState } from "../dossiers/watch-storage";
@@ -43,12 +44,9 @@ export interface BackgroundHandle {
   watch: WatchHandle;
 }
 
+const BROWSER_LABELS: Record<string, string> = { edge: "Edge", firefox: "Firefox", chromium: "Chromium" };
 function browserName(): string {
-  const ua = globalThis.navigator?.userAgent ?? "";
-  if (/Edg\//.test(ua)) return "Edge";
-  if (/Firefox\//.test(ua)) return "Firefox";
-  if (/Chromium\//.test(ua)) return "Chromium";
-  return "Chrome";
+  return BROWSER_LABELS[browserOfUserAgent(globalThis.navigator?.userAgent ?? "").browser] ?? "Chrome";
 }
 
 export function startBackground(options: BackgroundOptions = {}): BackgroundHandle {
@@ -91,6 +89,7 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     updateBadge(s).catch(() => {});
   });
   const watch = startDossierWatch({
+    language,
     onStateChange: (w) => {
       watchState = w;
       updateBadge(store.get()).catch(() => {});

@@ -25,7 +25,6 @@ function services(over: Partial<Services> = {}): Services {
       call: vi.fn(),
       supports: vi.fn(() => true),
       onEvent: vi.fn(() => () => {}),
-      hello: undefined,
       lastAgentProtocol: undefined,
     },
     pins: {

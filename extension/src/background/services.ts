@@ -8,7 +8,7 @@ export interface Services {
   store: StateStore;
   client: Pick<
     AgentClient,
-    "pair" | "forgetPairing" | "reconnectNow" | "call" | "supports" | "onEvent" | "hello" | "lastAgentProtocol"
+    "pair" | "forgetPairing" | "reconnectNow" | "call" | "supports" | "onEvent" | "lastAgentProtocol"
   >;
   pins: Pick<PinRequests, "requestPinAndSign" | "info" | "submit" | "cancel">;
   settings(): Settings;

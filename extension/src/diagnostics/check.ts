@@ -4,7 +4,15 @@
  * Same `CheckResult` as the agent's, `side: "browser"`. Everything a check reads comes from `BrowserDiagContext`, so
  * unit tests pass fakes and the page passes the real browser.
  */
-import type { CheckId, CheckResult, Fact, FixOffer } from "@cps-bridge/protocol/diagnostics/model";
+import {
+  type CheckId,
+  type CheckOutcome,
+  type CheckResult,
+  crashedResult,
+  passes,
+  resultOf,
+  skippedResult,
+} from "@cps-bridge/protocol/diagnostics/model";
 
 /** What a browser check may read. Every member is injectable; `realContext()` is not defined here (page wiring). */
 export interface BrowserDiagContext {
@@ -25,15 +33,8 @@ export interface BrowserDiagContext {
   now: () => number;
 }
 
-export interface BrowserCheckOutcome {
-  verdict: "ok" | "warning" | "failed";
-  code: string;
-  params?: Record<string, string | number>;
-  facts: Record<string, Fact>;
-  fixes?: FixOffer[];
-  /** defaults to `verdict === "failed"` */
-  blocking?: boolean;
-}
+/** What a browser check returns: the same shape as an agent check's (protocol). */
+export type BrowserCheckOutcome = CheckOutcome;
 
 export interface BrowserCheck {
   id: CheckId;
@@ -51,45 +52,11 @@ export async function runBrowserCheck(
   deps: ReadonlyMap<CheckId, CheckResult>,
 ): Promise<CheckResult> {
   const t0 = ctx.now();
-  for (const dep of check.dependsOn) {
-    const r = deps.get(dep);
-    if (r && r.verdict !== "ok" && r.verdict !== "warning") {
-      return {
-        id: check.id,
-        side: "browser",
-        verdict: "skipped",
-        code: "DIAG_SKIPPED",
-        params: { dependency: dep },
-        skippedBecause: dep,
-        blocking: false,
-        facts: {},
-        durationMs: 0,
-      };
-    }
-  }
+  const bad = check.dependsOn.find((dep) => deps.has(dep) && !passes(deps.get(dep)));
+  if (bad) return skippedResult(check.id, "browser", bad);
   try {
-    const o = await check.run(ctx, deps);
-    return {
-      id: check.id,
-      side: "browser",
-      verdict: o.verdict,
-      code: o.code,
-      ...(o.params ? { params: o.params } : {}),
-      blocking: o.blocking ?? o.verdict === "failed",
-      facts: o.facts,
-      ...(o.fixes ? { fixes: o.fixes } : {}),
-      durationMs: Math.max(0, ctx.now() - t0),
-    };
+    return resultOf(check.id, "browser", await check.run(ctx, deps), Math.max(0, ctx.now() - t0));
   } catch (e) {
-    return {
-      id: check.id,
-      side: "browser",
-      verdict: "failed",
-      code: "DIAG_CHECK_CRASHED",
-      params: { detail: String((e as Error)?.message ?? e).slice(0, 200) },
-      blocking: false,
-      facts: {},
-      durationMs: Math.max(0, ctx.now() - t0),
-    };
+    return crashedResult(check.id, "browser", String((e as Error)?.message ?? e), Math.max(0, ctx.now() - t0));
   }
 }

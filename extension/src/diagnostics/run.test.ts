@@ -97,6 +97,21 @@ describe("runDiagnostics", () => {
     expect(decodeSupportCode(code).browser).toBe("chrome");
   });
 
+  it("a pairing not yet confirmed is a warning with its own code, not the first cause", async () => {
+    const run = await runDiagnostics({
+      ctx: ctx({ status: "authenticating", port: 17777, paired: true }),
+      agentRun: async () => {
+        throw new Error("not connected");
+      },
+    });
+    expect(run.results.find((r) => r.id === "agent.pairing")).toMatchObject({
+      verdict: "warning",
+      code: "DIAG_PAIRING_UNCONFIRMED",
+      blocking: false,
+    });
+    expect(run.results.find((r) => r.id === "card.present")?.verdict).toBe("skipped");
+  });
+
   it("site access withdrawn is a warning, not the first cause", async () => {
     const run = await runDiagnostics({
       ctx: ctx({ status: "unavailable", port: 1, paired: true }, { hasOrigins: async () => false }),

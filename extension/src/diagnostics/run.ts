@@ -4,7 +4,14 @@
  * When the agent cannot be asked (unreachable, unpaired, incompatible), each agent check is reported `skipped` with
  * the browser check that stopped it, so the page and the support code still list the whole chain.
  */
-import { CHECK_IDS, type CheckId, type CheckResult, sortResults } from "@cps-bridge/protocol/diagnostics/model";
+import {
+  CHECK_IDS,
+  type CheckId,
+  type CheckResult,
+  passes,
+  skippedResult,
+  sortResults,
+} from "@cps-bridge/protocol/diagnostics/model";
 import { type BrowserCheck, type BrowserDiagContext, runBrowserCheck } from "./check";
 import { agentPairing } from "./checks/agent-pairing";
 import { agentReachable } from "./checks/agent-reachable";
@@ -71,20 +78,6 @@ export function browserOfUserAgent(ua: string): { browser: string; version: stri
   return { browser: "other", version: "" };
 }
 
-function skipped(id: CheckId, because: CheckId): CheckResult {
-  return {
-    id,
-    side: "agent",
-    verdict: "skipped",
-    code: "DIAG_SKIPPED",
-    params: { dependency: because },
-    skippedBecause: because,
-    blocking: false,
-    facts: {},
-    durationMs: 0,
-  };
-}
-
 export async function runDiagnostics(deps: RunDeps): Promise<MergedRun> {
   const { ctx } = deps;
   const t0 = ctx.now();
@@ -96,9 +89,7 @@ export async function runDiagnostics(deps: RunDeps): Promise<MergedRun> {
   };
   for (const check of BROWSER_CHECKS) emit(await runBrowserCheck(check, ctx, done));
 
-  const gate = (["agent.reachable", "agent.pairing", "agent.version"] as const).find(
-    (id) => done.get(id)?.verdict !== "ok" && done.get(id)?.verdict !== "warning",
-  );
+  const gate = (["agent.reachable", "agent.pairing", "agent.version"] as const).find((id) => !passes(done.get(id)));
   const ua = browserOfUserAgent(ctx.userAgent);
   let agent: AgentRun | undefined;
   if (gate === undefined) {
@@ -114,7 +105,7 @@ export async function runDiagnostics(deps: RunDeps): Promise<MergedRun> {
       // The agent went away mid-run: what it did not report stays "skipped because agent.reachable".
     }
   }
-  for (const id of AGENT_CHECK_IDS) if (!done.has(id)) emit(skipped(id, gate ?? "agent.reachable"));
+  for (const id of AGENT_CHECK_IDS) if (!done.has(id)) emit(skippedResult(id, "agent", gate ?? "agent.reachable"));
   return {
     results: sortResults([...done.values()]),
     ...(agent ? { agentVersion: agent.agentVersion } : {}),

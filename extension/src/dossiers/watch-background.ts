@@ -86,6 +86,8 @@ export interface WatchHandle {
 export interface WatchOptions {
   /** The badge must be recomputed (the watch state changed). */
   onStateChange(state: WatchState): void;
+  /** The interface language (settings, else the browser's): the notification's words. */
+  language(): "fr" | "en";
 }
 
 export function startDossierWatch(options: WatchOptions): WatchHandle {
@@ -156,7 +158,7 @@ export function startDossierWatch(options: WatchOptions): WatchHandle {
     await browser.storage.local.set({ [key]: result.snapshot });
     const pending = state.pending + result.total;
     await setState({ pending, expired: false, lastRunAt: Date.now(), lastCycleMs: ms });
-    const n = notificationOf(result.counts);
+    const n = notificationOf(result.counts, options.language());
     if (n)
       await browser.notifications.create(WATCH_NOTIFICATION_ID, {
         type: "basic",

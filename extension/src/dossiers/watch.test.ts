@@ -9,6 +9,7 @@ import {
   combineBadge,
   dashboardUrl,
   effectiveIntervalMinutes,
+  emptyCounts,
   type FetchedPage,
   notificationOf,
   runWatchCycle,
@@ -95,6 +96,14 @@ describe("watch cycle", () => {
     for (const name of names) expect(text).not.toContain(name);
     // nothing else either: only digits, fixed words
     expect(text).not.toMatch(/GA-|\d{9}/);
+  });
+
+  it("the notification speaks English when the interface does, with the same counts", async () => {
+    const counts = { ...emptyCounts(), reponses: 2, nouveaux: 1 };
+    const en = notificationOf(counts, "en")!;
+    expect(en.title).toBe("ViaTrajectoire: news on your dossiers");
+    expect(en.message).toBe("2 dossiers have a new answer\n1 new dossier");
+    expect(notificationOf(counts)!.message).toBe("2 dossiers ont une nouvelle réponse\n1 nouveau dossier");
   });
 
   it("no change: no notification", async () => {

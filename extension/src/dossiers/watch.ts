@@ -139,25 +139,45 @@ function plural(n: number, one: string, many: string): string {
  * The notification's lines: counts and fixed words only — built from numbers, so no patient name (or any text of
  * the page) can reach it. Most action-worthy first (same order as the summary box).
  */
-export function countsLines(c: WatchCounts): string[] {
+export function countsLines(c: WatchCounts, lang: "fr" | "en" = "fr"): string[] {
+  const w = COUNT_WORDS[lang];
   const out: string[] = [];
-  if (c.demandes) out.push(plural(c.demandes, "nouvelle demande à accepter", "nouvelles demandes à accepter"));
-  if (c.reponses) out.push(plural(c.reponses, "dossier a une nouvelle réponse", "dossiers ont une nouvelle réponse"));
-  if (c.volets) out.push(plural(c.volets, "volet médical à compléter", "volets médicaux à compléter"));
-  if (c.nouveaux) out.push(plural(c.nouveaux, "nouveau dossier", "nouveaux dossiers"));
-  if (c.modifies) out.push(plural(c.modifies, "dossier modifié", "dossiers modifiés"));
+  for (const k of ["demandes", "reponses", "volets", "nouveaux", "modifies"] as const)
+    if (c[k]) out.push(plural(c[k], w[k][0], w[k][1]));
   return out;
 }
+
+/** French first; English for a browser set to English (the notification's only words). */
+const COUNT_WORDS = {
+  fr: {
+    demandes: ["nouvelle demande à accepter", "nouvelles demandes à accepter"],
+    reponses: ["dossier a une nouvelle réponse", "dossiers ont une nouvelle réponse"],
+    volets: ["volet médical à compléter", "volets médicaux à compléter"],
+    nouveaux: ["nouveau dossier", "nouveaux dossiers"],
+    modifies: ["dossier modifié", "dossiers modifiés"],
+  },
+  en: {
+    demandes: ["new request to accept", "new requests to accept"],
+    reponses: ["dossier has a new answer", "dossiers have a new answer"],
+    volets: ["medical section to complete", "medical sections to complete"],
+    nouveaux: ["new dossier", "new dossiers"],
+    modifies: ["dossier changed", "dossiers changed"],
+  },
+} as const;
+const NOTIFICATION_TITLE = {
+  fr: "ViaTrajectoire : du nouveau sur vos dossiers",
+  en: "ViaTrajectoire: news on your dossiers",
+} as const;
 
 export interface WatchNotification {
   title: string;
   message: string;
 }
 
-export function notificationOf(c: WatchCounts): WatchNotification | undefined {
-  const lines = countsLines(c);
+export function notificationOf(c: WatchCounts, lang: "fr" | "en" = "fr"): WatchNotification | undefined {
+  const lines = countsLines(c, lang);
   if (lines.length === 0) return undefined;
-  return { title: "ViaTrajectoire : du nouveau sur vos dossiers", message: lines.join("\n") };
+  return { title: NOTIFICATION_TITLE[lang], message: lines.join("\n") };
 }
 
 /** Badge text for the watch: the count (capped at 3 characters), or « EXP » when the session expired. */

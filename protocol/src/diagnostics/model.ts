@@ -102,6 +102,65 @@ export interface CheckResult {
   durationMs: number;
 }
 
+/** What one check returns, agent or browser side; the runners turn it into a CheckResult with `resultOf`. */
+export interface CheckOutcome {
+  verdict: "ok" | "warning" | "failed";
+  code: string;
+  params?: Record<string, string | number>;
+  facts: Record<string, Fact>;
+  fixes?: FixOffer[];
+  /** Default: true for failed (the login cannot work), false otherwise. */
+  blocking?: boolean;
+}
+
+type Side = CheckResult["side"];
+
+export function resultOf(id: CheckId, side: Side, o: CheckOutcome, durationMs: number): CheckResult {
+  return {
+    id,
+    side,
+    verdict: o.verdict,
+    code: o.code,
+    ...(o.params ? { params: o.params } : {}),
+    blocking: o.blocking ?? o.verdict === "failed",
+    facts: o.facts,
+    ...(o.fixes?.length ? { fixes: o.fixes } : {}),
+    durationMs,
+  };
+}
+
+/** A check not run because `because` failed or was not run itself (DIAG_SKIPPED). */
+export function skippedResult(id: CheckId, side: Side, because: CheckId): CheckResult {
+  return {
+    id,
+    side,
+    verdict: "skipped",
+    code: "DIAG_SKIPPED",
+    params: { dependency: because },
+    skippedBecause: because,
+    blocking: false,
+    facts: {},
+    durationMs: 0,
+  };
+}
+
+/** A check that threw: failed, not blocking (DIAG_CHECK_CRASHED), the message cut to 200 characters. */
+export function crashedResult(id: CheckId, side: Side, detail: string, durationMs: number): CheckResult {
+  return {
+    id,
+    side,
+    verdict: "failed",
+    code: "DIAG_CHECK_CRASHED",
+    params: { detail: detail.slice(0, 200) },
+    blocking: false,
+    facts: {},
+    durationMs,
+  };
+}
+
+/** A dependency that lets its dependents run. */
+export const passes = (r: CheckResult | undefined): boolean => r?.verdict === "ok" || r?.verdict === "warning";
+
 /** The agent's answer to `diagnostics.run`. */
 export const DiagnosticsRunResultSchema = v.object({
   results: v.array(CheckResultSchema),

@@ -68,8 +68,6 @@ export interface ConnectionTimings {
 
 export interface HelloInfo {
   agentVersion: string;
-  /** the agent's protocol version (its `hello` answer) */
-  protocolVersion: string;
   capabilities: string[];
   testMode: boolean;
   pairingOpen: boolean;
@@ -306,7 +304,6 @@ export class AgentClient {
     }
     return {
       agentVersion: res.agentVersion,
-      protocolVersion: res.protocolVersion,
       capabilities: res.capabilities,
       testMode: res.testMode,
       pairingOpen: res.pairing.open,

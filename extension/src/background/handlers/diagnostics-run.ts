@@ -28,14 +28,11 @@ export default defineHandler({
     await prev;
     try {
       const state = services.store.get();
-      const hello = services.client.hello;
+      // The last `hello` answer, compatible or not (agent.version says which side to update).
       const last = services.client.lastAgentProtocol;
-      const agentHello: BrowserDiagContext["agentHello"] =
-        hello !== undefined
-          ? { ok: true, protocolVersion: hello.protocolVersion, agentVersion: hello.agentVersion }
-          : last !== undefined
-            ? { ok: true, protocolVersion: last.protocolVersion, agentVersion: last.agentVersion }
-            : { ok: false, code: state.agent.errorCode ?? "ERR_AGENT_UNAVAILABLE" };
+      const agentHello: BrowserDiagContext["agentHello"] = last
+        ? { ok: true, ...last }
+        : { ok: false, code: state.agent.errorCode ?? "ERR_AGENT_UNAVAILABLE" };
       const ctx: BrowserDiagContext = {
         userAgent: globalThis.navigator?.userAgent ?? "",
         extensionVersion: browser.runtime.getManifest().version,

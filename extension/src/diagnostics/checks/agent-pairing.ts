@@ -10,7 +10,7 @@ const UNTRUSTED = ["ERR_AGENT_UNTRUSTED", "ERR_AUTH_FAILED"];
 export const agentPairing: BrowserCheck = {
   id: "agent.pairing",
   dependsOn: ["agent.reachable"],
-  codes: ["DIAG_PAIRING_OK", "DIAG_PAIRING_MISSING", "DIAG_PAIRING_UNTRUSTED"],
+  codes: ["DIAG_PAIRING_OK", "DIAG_PAIRING_MISSING", "DIAG_PAIRING_UNTRUSTED", "DIAG_PAIRING_UNCONFIRMED"],
   async run(ctx) {
     const a = ctx.agent;
     if (!a) throw new Error("agent.pairing ran without the agent state");
@@ -20,7 +20,8 @@ export const agentPairing: BrowserCheck = {
       return { verdict: "failed", code: "DIAG_PAIRING_MISSING", facts, fixes: repair };
     if (a.status === "error" && UNTRUSTED.includes(a.errorCode ?? ""))
       return { verdict: "failed", code: "DIAG_PAIRING_UNTRUSTED", facts, fixes: repair };
-    if (a.status !== "connected") return { verdict: "warning", code: "DIAG_PAIRING_OK", facts, blocking: false };
+    if (a.status !== "connected")
+      return { verdict: "warning", code: "DIAG_PAIRING_UNCONFIRMED", params: { status: a.status }, facts };
     return { verdict: "ok", code: "DIAG_PAIRING_OK", facts };
   },
 };

@@ -24,7 +24,7 @@ export const agentReachable: BrowserCheck = {
           {
             id: "agent.restart",
             needsAdmin: true,
-            steps: "cps-bridge start  (Linux : systemctl --user start cps-bridge)",
+            steps: "cps-bridge start",
           },
         ],
       };

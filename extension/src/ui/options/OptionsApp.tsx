@@ -30,7 +30,7 @@ export function OptionsApp() {
         }}
       />
       <DossiersSection />
-      <WatchSection origins={[...settings.portalOrigins, ...settings.developerOrigins]} />
+      <WatchSection origins={[...settings.portalOrigins, ...settings.developerOrigins]} lang={state.language} />
     </>
   );
 }
