@@ -30,6 +30,10 @@ export interface AgentPaths {
   pairingsFile: string;
   /** The agent's own P-256 key pair (mode 0600), created once. */
   agentKeyFile: string;
+  /** The mailbox watched for the e-mailed login code: host, port, user, senders (mode 0600; no password). */
+  mailboxFile: string;
+  /** The mailbox password where no OS credential store runs (mode 0600; otp/credentials.ts). */
+  mailboxSecretFile: string;
   /** One-agent-per-user lock: pid of the running agent. */
   lockFile: string;
   /** What the running agent publishes for `cps-bridge status` (port, test mode, pid). */
@@ -104,6 +108,8 @@ export function agentPaths(options: PathOptions = {}): AgentPaths {
     configFile: j(configDir, "config.json"),
     pairingsFile: j(configDir, "pairings.json"),
     agentKeyFile: j(configDir, "agent-key.json"),
+    mailboxFile: j(configDir, "mailbox.json"),
+    mailboxSecretFile: j(configDir, "mailbox-secret.json"),
     lockFile: j(stateDir, "agent.lock"),
     stateFile: j(stateDir, "state.json"),
     controlTokenFile: j(stateDir, "control.token"),

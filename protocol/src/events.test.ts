@@ -11,6 +11,7 @@ const SAMPLES: { [E in EventName]: EventData<E> } = {
   "card.updated": { reader: { ...reader, pin: { triesLeft: 2, maxTries: 3, blocked: false, verified: false } } },
   "agent.state": { pcsc: "down", pairing: { open: true } },
   heartbeat: { time: "2026-06-01T10:00:20.000Z" },
+  "otp.refused": { reason: "auth-failed", code: "OTP_AUTH_FAILED", mailDate: 1_800_000_000_000 },
   "diagnostics.progress": {
     result: {
       id: "card.type",

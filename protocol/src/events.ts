@@ -33,6 +33,15 @@ export const EVENTS = {
   heartbeat: v.object({ time: v.pipe(v.string(), v.isoTimestamp()) }),
   /** Since 1.1: one check of a running `diagnostics.run` finished (sent to the requesting connection only). */
   "diagnostics.progress": v.object({ result: CheckResultSchema }),
+  /**
+   * Since 1.2: during an `otp.wait`, a mail from an allowed sender was refused because the receiving server recorded
+   * a DKIM/SPF/DMARC failure (OTP_AUTH_FAILED, a warning: the wait goes on). Carries no code and no mail content.
+   */
+  "otp.refused": v.object({
+    reason: v.literal("auth-failed"),
+    code: v.literal("OTP_AUTH_FAILED"),
+    mailDate: v.number(),
+  }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -3,8 +3,8 @@ import { checkCompatibility, PROTOCOL_MAJOR, PROTOCOL_VERSION, parseProtocolVers
 
 describe("protocol version", () => {
   it("is 1.1 and parses strictly", () => {
-    expect(PROTOCOL_VERSION).toBe("1.1");
-    expect(parseProtocolVersion(PROTOCOL_VERSION)).toEqual({ major: PROTOCOL_MAJOR, minor: 1 });
+    expect(PROTOCOL_VERSION).toBe("1.2");
+    expect(parseProtocolVersion(PROTOCOL_VERSION)).toEqual({ major: PROTOCOL_MAJOR, minor: 2 });
     expect(parseProtocolVersion("12.345")).toEqual({ major: 12, minor: 345 });
     for (const bad of [
       "1",
@@ -45,7 +45,7 @@ describe("protocol version", () => {
     expect(versionMismatch("1.4")).toBeUndefined();
     const e = versionMismatch("2.0");
     expect(e?.code).toBe("ERR_VERSION_MISMATCH");
-    expect(e?.details).toEqual({ requiresUpdate: "agent", agentProtocol: "1.1", clientProtocol: "2.0" });
+    expect(e?.details).toEqual({ requiresUpdate: "agent", agentProtocol: PROTOCOL_VERSION, clientProtocol: "2.0" });
     expect(versionMismatch("0.3")?.details).toMatchObject({ requiresUpdate: "extension" });
     expect(versionMismatch("x".repeat(100))?.details?.clientProtocol).toHaveLength(16);
   });

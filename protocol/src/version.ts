@@ -6,7 +6,7 @@
  */
 import { BridgeError } from "./errors";
 
-export const PROTOCOL_VERSION = "1.1";
+export const PROTOCOL_VERSION = "1.2";
 export const PROTOCOL_MAJOR = 1;
 
 /** Login token format written by this version (login-token.ts); verifiers accept any `cps-bridge:1.x`. */

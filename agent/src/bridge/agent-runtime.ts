@@ -10,6 +10,8 @@ import type { Logger } from "pino";
 import type { CardService } from "../card-service";
 import type { AgentConfig } from "../config";
 import { acquireInstanceLock, type InstanceLock } from "../instance-lock";
+import { openCredentialStore } from "../otp/credentials";
+import { MailboxService } from "../otp/mailbox-service";
 import { type AgentPaths, ensureAgentDirs } from "../paths";
 import { loadOrCreateAgentKey } from "./agent-key";
 import { type ControlServer, startControlServer } from "./control-channel";
@@ -56,6 +58,8 @@ export interface StartAgentOptions {
   log: Logger;
   agentVersion: string;
   createCardService: () => Promise<CardService> | CardService;
+  /** PEM trust anchors for the mailbox's IMAPS (test mode only: the test dovecot's certificate). */
+  mailCa?: string[];
 }
 
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
@@ -79,7 +83,14 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     const cardService = await options.createCardService();
     await cardService.start();
     undo.push(() => cardService.stop());
-    const server = new BridgeServer({ config, cardService, pairings, agentKey, log, agentVersion });
+    const mailbox = new MailboxService({
+      settingsFile: paths.mailboxFile,
+      credentials: await openCredentialStore({ file: paths.mailboxSecretFile, testMode: config.testMode, log }),
+      log,
+      ...(config.testMode && options.mailCa ? { ca: options.mailCa } : {}),
+    });
+    undo.push(() => mailbox.close());
+    const server = new BridgeServer({ config, cardService, pairings, agentKey, log, agentVersion, mailbox });
     let port: number;
     try {
       port = await server.start();

@@ -6,6 +6,7 @@ import type { MethodName, ResultOf, ValidParamsOf } from "@cps-bridge/protocol/m
 import type { Logger } from "pino";
 import type { CardService } from "../card-service";
 import type { AgentConfig } from "../config";
+import type { MailboxService } from "../otp/mailbox-service";
 import type { AgentKey } from "./agent-key";
 import type { Connection } from "./connection";
 import type { PairingStore } from "./pairing-store";
@@ -19,6 +20,8 @@ export interface BridgeServices {
   pairingWindow: PairingWindow;
   agentKey: AgentKey;
   log: Logger;
+  /** The e-mailed login code source (issue 11); absent in bridge tests that do not need it. */
+  mailbox?: MailboxService;
   /** The agent's release, e.g. "0.1.0" (hello, login token appVersion). */
   agentVersion: string;
   limiters: { pairing: AttemptLimiter; auth: AttemptLimiter; pin: AttemptLimiter };

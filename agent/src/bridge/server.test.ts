@@ -9,6 +9,7 @@ import { Writable } from "node:stream";
 import { bytesToBase64 } from "@cps-bridge/protocol/base64";
 import { isBridgeError } from "@cps-bridge/protocol/errors";
 import { newChallengeNonce, signedData } from "@cps-bridge/protocol/login-token-format";
+import { PROTOCOL_VERSION } from "@cps-bridge/protocol/version";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../log";
 import { createFakeSigner, FakeCardService, type FakeSigner } from "./fake-card-service";
@@ -81,7 +82,7 @@ describe("handshake gates", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(b.server.stats().connections).toBe(3);
     const late = await client(b.port);
-    expect((await late.hello()).protocolVersion).toBe("1.1");
+    expect((await late.hello()).protocolVersion).toBe(PROTOCOL_VERSION);
     expect(await handshakeStatus(b.port)).toBe(503); // 4 connections
   });
 });

@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { CardService } from "../card-service";
 import { type AgentConfig, LISTEN_HOST, MAX_FRAME_BYTES } from "../config";
+import type { MailboxService } from "../otp/mailbox-service";
 import type { AgentKey } from "./agent-key";
 import { Connection } from "./connection";
 import type { BridgeServices, HandlerTable } from "./context";
@@ -41,6 +42,7 @@ export interface BridgeServerOptions {
   agentKey: AgentKey;
   log: Logger;
   agentVersion: string;
+  mailbox?: MailboxService;
   /** Tests inject a window with a known code. */
   pairingWindow?: PairingWindow;
   handlers?: HandlerTable;
@@ -85,6 +87,7 @@ export class BridgeServer {
       agentKey: options.agentKey,
       log,
       agentVersion: options.agentVersion,
+      ...(options.mailbox ? { mailbox: options.mailbox } : {}),
       limiters: {
         pairing: new AttemptLimiter("pairing", config.rates.pairing),
         auth: new AttemptLimiter("auth", config.rates.auth),

@@ -6,6 +6,7 @@
  * service stopped, lock released.
  * Exit codes: 0 stopped cleanly, 1 could not start (port in use, bad config, already running).
  */
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { startAgent } from "../bridge/agent-runtime";
 import { AGENT_VERSION } from "../bridge/agent-version";
@@ -20,6 +21,7 @@ interface StartOptions {
   port?: number;
   testMode?: boolean;
   testAnchors?: string;
+  mailCa?: string;
 }
 
 export function register(program: Command): void {
@@ -31,6 +33,10 @@ export function register(program: Command): void {
     .option(
       "--test-anchors <file>",
       "PEM des autorités de test (avec --test-mode) / test anchors PEM (with --test-mode)",
+    )
+    .option(
+      "--mail-ca <file>",
+      "PEM d'une autorité de confiance pour l'IMAPS (avec --test-mode) / IMAPS trust anchor PEM (with --test-mode)",
     )
     .action(async (opts: StartOptions, command: Command) => {
       const { lang, logLevel } = rootOptions(command);
@@ -47,6 +53,21 @@ export function register(program: Command): void {
         process.exitCode = EXIT.failed;
         return;
       }
+      if (opts.mailCa !== undefined && !config.testMode) {
+        err(t(lang, "--mail-ca n'est accepté qu'avec --test-mode.", "--mail-ca is accepted only with --test-mode."));
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      let mailCa: string[] | undefined;
+      if (opts.mailCa !== undefined) {
+        try {
+          mailCa = [readFileSync(opts.mailCa, "utf8")];
+        } catch {
+          err(t(lang, `Fichier illisible : ${opts.mailCa}`, `Cannot read ${opts.mailCa}`));
+          process.exitCode = EXIT.failed;
+          return;
+        }
+      }
       ensureAgentDirs(p);
       const log = createLogger({ file: { dir: p.logDir }, level: logLevel ?? config.logLevel });
       let agent: Awaited<ReturnType<typeof startAgent>>;
@@ -56,6 +77,7 @@ export function register(program: Command): void {
           config,
           log,
           agentVersion: AGENT_VERSION,
+          ...(mailCa ? { mailCa } : {}),
           createCardService: () =>
             new CardServiceImpl({
               logger: log,

@@ -16,6 +16,11 @@ import { diagnosticsRun } from "./diagnostics-run";
 import { heartbeat } from "./heartbeat";
 import { hello } from "./hello";
 import { loginSign } from "./login-sign";
+import { mailboxConfigure } from "./mailbox-configure";
+import { mailboxStatus } from "./mailbox-status";
+import { mailboxTest } from "./mailbox-test";
+import { otpCancel } from "./otp-cancel";
+import { otpWait } from "./otp-wait";
 import { pairComplete } from "./pair-complete";
 import { pinStatus } from "./pin-status";
 import { pinVerify } from "./pin-verify";
@@ -34,6 +39,11 @@ export const METHODS = {
   "login.sign": loginSign,
   "diagnostics.run": diagnosticsRun,
   "diagnostics.fix": diagnosticsFix,
+  "mailbox.configure": mailboxConfigure,
+  "mailbox.test": mailboxTest,
+  "mailbox.status": mailboxStatus,
+  "otp.wait": otpWait,
+  "otp.cancel": otpCancel,
 } as const;
 
 export type MethodName = keyof typeof METHODS;
@@ -140,6 +150,11 @@ export * from "./define";
 export * from "./heartbeat";
 export * from "./hello";
 export * from "./login-sign";
+export * from "./mailbox-configure";
+export * from "./mailbox-status";
+export * from "./mailbox-test";
+export * from "./otp-cancel";
+export * from "./otp-wait";
 export * from "./pair-complete";
 export * from "./pin-status";
 export * from "./pin-verify";

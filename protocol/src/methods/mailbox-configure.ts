@@ -1,7 +1,7 @@
 /**
- * `mailbox.configure` (planned for protocol 1.2, issue 11; docs/otp.md): saves the IMAP settings the agent watches for
+ * `mailbox.configure` (since protocol 1.2, issue 11; docs/otp.md): saves the IMAP settings the agent watches for
  * the portal's e-mailed code. The password goes to the OS credential store (keyring, else a 0600 file), never back
- * over the wire, never logged. NOT YET REGISTERED in methods/index.ts: the agent has no handler yet.
+ * over the wire, never logged.
  */
 import * as v from "valibot";
 import { defineMethod, GENERIC_ERRORS } from "./define";

@@ -1,4 +1,4 @@
-/** `mailbox.status` (planned for 1.2, issue 11): is a mailbox configured, is the agent connected. NOT YET REGISTERED. */
+/** `mailbox.status` (since 1.2, issue 11): is a mailbox configured, is the agent connected. */
 import * as v from "valibot";
 import { isErrorCode } from "../errors";
 import { defineMethod, GENERIC_ERRORS } from "./define";

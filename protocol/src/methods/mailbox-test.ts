@@ -1,6 +1,6 @@
 /**
- * `mailbox.test` (planned for 1.2, issue 11): connects and logs in with the given settings (missing members: the saved
- * ones), counts the mailboxes. NOT YET REGISTERED in methods/index.ts.
+ * `mailbox.test` (since 1.2, issue 11): connects and logs in with the given settings (missing members: the saved
+ * ones), counts the mailboxes.
  */
 import * as v from "valibot";
 import { defineMethod, GENERIC_ERRORS } from "./define";

@@ -99,6 +99,26 @@ const SAMPLES: { [M in MethodName]: { params: ParamsOf<M>; result: ResultOf<M> }
     params: { fixId: "middleware.register", target: "/home/u/.pki/nssdb" },
     result: { applied: false, steps: "sudo apt install libnss3-tools" },
   },
+  "mailbox.configure": {
+    params: { host: "imap.orange.fr", port: 993, security: "tls", user: "dr.martin@orange.fr", password: "app-pass" },
+    result: { saved: true, credentialStore: "keyring" },
+  },
+  "mailbox.test": { params: {}, result: { ok: true, latencyMs: 120, mailboxes: 4 } },
+  "mailbox.status": {
+    params: {},
+    result: { configured: true, connected: false, host: "imap.orange.fr", user: "dr.martin@orange.fr" },
+  },
+  "otp.wait": {
+    params: { since: 1_800_000_000_000, timeoutMs: 120_000, portalOrigin: "https://trajectoire.sante-ra.fr" },
+    result: {
+      code: "542642",
+      mailDate: 1_800_000_001_000,
+      sender: "no_reply.trajectoire@sante-ra.fr",
+      auth: "pass",
+      mailId: "m_0123456789abcdef",
+    },
+  },
+  "otp.cancel": { params: {}, result: { cancelled: true } },
 };
 
 function decode(method: string, params: unknown) {

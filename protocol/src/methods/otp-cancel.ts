@@ -1,4 +1,4 @@
-/** `otp.cancel` (planned for 1.2, issue 11): ends a running `otp.wait` with OTP_CANCELLED. NOT YET REGISTERED. */
+/** `otp.cancel` (since 1.2, issue 11): ends a running `otp.wait` with OTP_CANCELLED. */
 import * as v from "valibot";
 import { defineMethod, GENERIC_ERRORS } from "./define";
 

@@ -1,8 +1,8 @@
 /**
- * `otp.wait` (planned for 1.2, issue 11; docs/otp.md): waits (IMAP IDLE) for the portal's code mail that passes the
+ * `otp.wait` (since 1.2, issue 11; docs/otp.md): waits (IMAP IDLE) for the portal's code mail that passes the
  * rules of otp/rules.ts and answers only the code, the mail's date, its sender, the DKIM/SPF verdict and an opaque
  * mailId — never the mail. A mailId is never returned twice. A second wait replaces the first (OTP_CANCELLED).
- * NOT YET REGISTERED in methods/index.ts.
+ *
  */
 import * as v from "valibot";
 import { OTP_VALIDITY_MS } from "../otp/rules";

@@ -1,4 +1,4 @@
-/** The planned 1.2 OTP methods' schemas (not yet in the registry: no agent handler yet). */
+/** The 1.2 OTP methods' schemas (registered in methods/index.ts). */
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { mailboxConfigure } from "../methods/mailbox-configure";
@@ -9,7 +9,7 @@ import { otpWait } from "../methods/otp-wait";
 
 const ok = (s: v.GenericSchema, x: unknown) => v.safeParse(s, x).success;
 
-describe("OTP methods (1.2, planned)", () => {
+describe("OTP methods (1.2)", () => {
   it("mailbox.configure: settings in, no password out", () => {
     const p = { host: "imap.orange.fr", port: 993, security: "tls", user: "dr@orange.fr", password: "x" };
     expect(ok(mailboxConfigure.params, p)).toBe(true);

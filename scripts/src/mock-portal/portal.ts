@@ -15,6 +15,7 @@ import { Context, HttpError } from "./http/context";
 import { Router } from "./http/router";
 import { Mailbox, type MailRecord } from "./mail/mailbox";
 import { ensureMaildir } from "./mail/maildir";
+import { type OtpMailVariant, otpVariantMail } from "./mail/otp-variants";
 import type { OtpPolicy } from "./otp";
 import { errorPage } from "./pages/static";
 import { PATHS } from "./paths";
@@ -124,6 +125,13 @@ export interface AdminApi {
   changes(sinceSeq?: number): ChangeEvent[];
   setCpsMode(mode: CpsMode, realOutcome?: RealCpsOutcome): void;
   setMailDelay(ms: number): void;
+  /** The shape of the next OTP mails (mail/otp-variants.ts). */
+  setOtpMailVariant(variant: OtpMailVariant): void;
+  /**
+   * Sends one more mail to the last OTP mail's recipient, in a variant, carrying the pending code (default) or
+   * another one — e.g. a look-alike sender's mail, which the autofill must never take.
+   */
+  sendOtpVariant(variant: OtpMailVariant, code?: string): MailRecord;
   mails(o?: { delivered?: boolean }): MailRecord[];
   lastMail(): MailRecord | undefined;
   lastOtp(): OtpView | undefined;
@@ -221,6 +229,7 @@ export function createMockPortal(options: MockPortalOptions = {}): MockPortal {
     trustAnchors,
     ownOrigins,
     otpMaxResends: options.otpMaxResends ?? 5,
+    otpMailVariant: "standard",
   };
 
   const psc = new PscProvider(clock, ownOrigins, (idnat) => {
@@ -263,6 +272,25 @@ export function createMockPortal(options: MockPortalOptions = {}): MockPortal {
     },
     setMailDelay: (ms) => {
       mailbox.delayMs = ms;
+    },
+    setOtpMailVariant: (variant) => {
+      rt.otpMailVariant = variant;
+    },
+    sendOtpVariant: (variant, code) => {
+      const last = mailbox.last("otp");
+      if (!last) throw new RangeError("no OTP mail sent yet: log in with the password first");
+      const c = code ?? last.meta.code ?? "000000";
+      return mailbox.send(
+        otpVariantMail(variant, {
+          code: c,
+          to: last.to,
+          date: clock.now(),
+          instance: rt.instanceName,
+          validityMinutes: Math.round(otpPolicy.validityMs / 60_000),
+        }),
+        "otp-variant",
+        { code: c, variant },
+      );
     },
     mails: (o = {}) => (o.delivered ? mailbox.delivered() : mailbox.all()),
     lastMail: () => mailbox.last(),

@@ -17,6 +17,8 @@ export type CpsMode = "token" | "real";
  * browser's TLS client authentication with the Cryptolib works (then as the given card holder). */
 export type RealCpsOutcome = { kind: "failure" } | { kind: "success"; nationalId: string };
 
+import type { OtpMailVariant } from "./mail/otp-variants";
+
 export interface Runtime {
   clock: MockClock;
   sessions: SessionStore;
@@ -37,6 +39,8 @@ export interface Runtime {
   ownOrigins: () => string[];
   /** Max resends of the OTP per login attempt [G]. */
   otpMaxResends: number;
+  /** The shape of the next OTP mails (mail/otp-variants.ts); tests set it through the admin API. */
+  otpMailVariant: OtpMailVariant;
 }
 
 export function readSession(rt: Runtime, ctx: Context): Session | undefined {

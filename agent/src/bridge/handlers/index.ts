@@ -8,6 +8,11 @@ import { diagnosticsRun } from "./diagnostics-run";
 import { heartbeat } from "./heartbeat";
 import { hello } from "./hello";
 import { loginSign } from "./login-sign";
+import { mailboxConfigure } from "./mailbox-configure";
+import { mailboxStatus } from "./mailbox-status";
+import { mailboxTest } from "./mailbox-test";
+import { otpCancel } from "./otp-cancel";
+import { otpWait } from "./otp-wait";
 import { pairComplete } from "./pair-complete";
 import { pinStatus } from "./pin-status";
 import { pinVerify } from "./pin-verify";
@@ -26,4 +31,9 @@ export const HANDLERS: HandlerTable = {
   "login.sign": loginSign,
   "diagnostics.run": diagnosticsRun,
   "diagnostics.fix": diagnosticsFix,
+  "mailbox.configure": mailboxConfigure,
+  "mailbox.test": mailboxTest,
+  "mailbox.status": mailboxStatus,
+  "otp.wait": otpWait,
+  "otp.cancel": otpCancel,
 };

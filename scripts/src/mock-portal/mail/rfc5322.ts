@@ -15,6 +15,14 @@ export interface OutgoingMail {
   html: string;
   /** Domain part of the Message-ID. */
   messageIdDomain: string;
+  /** Extra header lines (e.g. `Authentication-Results: …`), written first as a receiving MTA prepends them. */
+  extraHeaders?: string[];
+  /** An HTML-only mail (no text/plain part), as some mailers send. */
+  htmlOnly?: boolean;
+  /** Body charset (default utf-8). */
+  charset?: "utf-8" | "iso-8859-1";
+  /** Body transfer encoding (default quoted-printable). */
+  transferEncoding?: "quoted-printable" | "base64";
 }
 
 export interface BuiltMail {
@@ -24,14 +32,14 @@ export interface BuiltMail {
 
 const CRLF = "\r\n";
 
-/** Quoted-printable (RFC 2045 §6.7) of UTF-8 text; line breaks become CRLF, lines are soft-wrapped at 76. */
-export function encodeQuotedPrintable(text: string): string {
+/** Quoted-printable (RFC 2045 §6.7) of text in a charset; line breaks become CRLF, lines are soft-wrapped at 76. */
+export function encodeQuotedPrintable(text: string, charset: "utf-8" | "iso-8859-1" = "utf-8"): string {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  return lines.map(encodeQpLine).join(CRLF);
+  return lines.map((l) => encodeQpLine(l, charset)).join(CRLF);
 }
 
-function encodeQpLine(line: string): string {
-  const bytes = Buffer.from(line, "utf8");
+function encodeQpLine(line: string, charset: "utf-8" | "iso-8859-1"): string {
+  const bytes = Buffer.from(line, charset === "utf-8" ? "utf8" : "latin1");
   const tokens: string[] = [];
   bytes.forEach((b, i) => {
     const last = i === bytes.length - 1;
@@ -70,6 +78,7 @@ export function buildMail(m: OutgoingMail): BuiltMail {
   const messageId = `<${m.date.getTime().toString(36)}.${randomBytes(8).toString("hex")}@${m.messageIdDomain}>`;
   const boundary = `----=_Part_${randomBytes(12).toString("hex")}`;
   const headers = [
+    ...(m.extraHeaders ?? []),
     `Return-Path: <${m.from}>`,
     `From: ${m.from}`,
     `To: ${m.to}`,
@@ -77,19 +86,29 @@ export function buildMail(m: OutgoingMail): BuiltMail {
     `Date: ${rfc5322Date(m.date)}`,
     `Message-ID: ${messageId}`,
     "MIME-Version: 1.0",
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
     "Auto-Submitted: auto-generated",
   ];
-  const part = (type: string, body: string) =>
-    [
-      `--${boundary}`,
-      `Content-Type: ${type}; charset=utf-8`,
-      "Content-Transfer-Encoding: quoted-printable",
-      "",
-      encodeQuotedPrintable(body),
-    ].join(CRLF);
+  const charset = m.charset ?? "utf-8";
+  const te = m.transferEncoding ?? "quoted-printable";
+  const encode = (body: string) =>
+    te === "base64"
+      ? (
+          Buffer.from(body.replace(/\r\n?/g, "\n").replace(/\n/g, CRLF), charset === "utf-8" ? "utf8" : "latin1")
+            .toString("base64")
+            .match(/.{1,76}/g) ?? []
+        ).join(CRLF)
+      : encodeQuotedPrintable(body, charset);
+  const partHeaders = (type: string) => [
+    `Content-Type: ${type}; charset=${charset}`,
+    `Content-Transfer-Encoding: ${te}`,
+  ];
+  if (m.htmlOnly) {
+    const raw = [[...headers, ...partHeaders("text/html")].join(CRLF), "", encode(m.html), ""].join(CRLF);
+    return { raw, messageId };
+  }
+  const part = (type: string, body: string) => [`--${boundary}`, ...partHeaders(type), "", encode(body)].join(CRLF);
   const raw = [
-    headers.join(CRLF),
+    [...headers, `Content-Type: multipart/alternative; boundary="${boundary}"`].join(CRLF),
     "",
     part("text/plain", m.text),
     part("text/html", m.html),

@@ -9,6 +9,7 @@ import type { Context } from "../http/context";
 import { HttpError } from "../http/context";
 import type { Router } from "../http/router";
 import type { MailRecord } from "../mail/mailbox";
+import { isOtpMailVariant, OTP_MAIL_VARIANTS } from "../mail/otp-variants";
 import { PATHS } from "../paths";
 import type { AdminApi } from "../portal";
 import { bulk, scriptedDay } from "../scenarios";
@@ -175,6 +176,25 @@ export function registerAdminRoutes(router: Router, admin: AdminApi, ownOrigins:
       if (ms === undefined || !Number.isFinite(ms) || ms < 0) throw new RangeError("ms must be ≥ 0");
       admin.setMailDelay(ms);
       return admin.state();
+    }),
+  );
+  router.post(
+    `${A}/mail/otp-variant`,
+    wrap(async (ctx) => {
+      const b = await ctx.jsonBody();
+      if (!isOtpMailVariant(b.variant)) throw new RangeError(`variant must be one of ${OTP_MAIL_VARIANTS.join(", ")}`);
+      admin.setOtpMailVariant(b.variant);
+      return { variant: b.variant };
+    }),
+  );
+  router.post(
+    `${A}/mail/otp-extra`,
+    wrap(async (ctx) => {
+      const b = await ctx.jsonBody();
+      if (!isOtpMailVariant(b.variant)) throw new RangeError(`variant must be one of ${OTP_MAIL_VARIANTS.join(", ")}`);
+      if (b.code !== undefined && !(typeof b.code === "string" && /^\d{6}$/.test(b.code)))
+        throw new RangeError("code must be 6 digits");
+      return mailView(admin.sendOtpVariant(b.variant, b.code as string | undefined), false);
     }),
   );
   router.get(

@@ -5,7 +5,7 @@
 import { type MockAccount, maskEmail } from "../accounts";
 import type { Context } from "../http/context";
 import type { Router } from "../http/router";
-import { OTP_SENDER, otpHtml, otpSubject, otpText } from "../mail/otp-mail";
+import { otpVariantMail } from "../mail/otp-variants";
 import { OtpChallenge } from "../otp";
 import { loginPage } from "../pages/login";
 import { otpPage } from "../pages/otp";
@@ -52,20 +52,19 @@ export function renderLogin(
   );
 }
 
-export function sendOtpMail(rt: Runtime, account: MockAccount, code: string): void {
+/** The portal's OTP mail, in the variant the tests chose (`POST /__admin/mail/otp-variant`; default "standard"). */
+export function sendOtpMail(rt: Runtime, account: MockAccount, code: string, variant = rt.otpMailVariant): void {
   const minutes = Math.round(rt.otpPolicy.validityMs / 60_000);
   rt.mailbox.send(
-    {
-      from: OTP_SENDER,
+    otpVariantMail(variant, {
+      code,
       to: account.email,
-      subject: otpSubject(rt.instanceName),
       date: rt.clock.now(),
-      text: otpText(code, minutes, rt.instanceName),
-      html: otpHtml(code, minutes, rt.instanceName),
-      messageIdDomain: "sante-ra.fr",
-    },
+      instance: rt.instanceName,
+      validityMinutes: minutes,
+    }),
     "otp",
-    { code, accountId: account.id },
+    { code, accountId: account.id, variant },
   );
 }
 
