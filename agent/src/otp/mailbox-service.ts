@@ -115,7 +115,12 @@ export class MailboxService {
     if (!host || !port || !security || !user) {
       throw new BridgeError("OTP_MAILBOX_NOT_CONFIGURED", "no mailbox configured");
     }
-    const password = p.password ?? (await this.o.credentials.get(credentialAccount({ host, port, user })));
+    // A test of changed settings (another port, TLS mode) reuses the saved password of the same user and host.
+    const sameAccount = saved && saved.host === host && saved.user === user;
+    const password =
+      p.password ??
+      (await this.o.credentials.get(credentialAccount({ host, port, user }))) ??
+      (sameAccount ? await this.o.credentials.get(credentialAccount(saved)) : undefined);
     if (password === undefined) {
       throw new BridgeError("OTP_MAILBOX_NOT_CONFIGURED", "no password saved for this mailbox", {
         missing: "password",

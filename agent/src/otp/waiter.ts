@@ -82,6 +82,7 @@ export async function waitForOtp(o: WaitOptions): Promise<OtpFound> {
       client = imapClient(o.target);
       client.on("error", () => undefined); // surfaced through 'close' and the promises below
       await client.connect();
+      if (o.signal.aborted) throw abortError(o.signal);
       everConnected = true;
       failingSince = undefined;
       attempt = 0;
@@ -216,6 +217,7 @@ async function watch(client: ImapFlow, o: WaitOptions, seen: Set<string>, now: (
       client.on("exists", onExists);
       client.on("close", onClose);
       o.signal.addEventListener("abort", onAbort, { once: true });
+      if (o.signal.aborted) return onAbort(); // cancelled while connecting
       void attempt().then(() => {
         // imapflow IDLEs by itself once the mailbox is selected and no command runs; ask for it explicitly too.
         if (!done) void client.idle().catch(() => undefined);
