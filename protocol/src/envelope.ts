@@ -41,9 +41,12 @@ const NAME_PATTERN = /^[a-z][a-zA-Z0-9]*(?:\.[a-z][a-zA-Z0-9]*)*$/;
 export const RequestIdSchema = v.pipe(v.string(), v.regex(ID_PATTERN, "id: 1-64 printable ASCII characters"));
 export const NameSchema = v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH), v.regex(NAME_PATTERN, "dotted name"));
 
-/** The error object of a failed response. `code` is any ERR_ string: a newer agent may send codes a client lacks. */
+/**
+ * The error object of a failed response. `code` is any upper-case `AREA_…` string (`ERR_…` since 1.0, `OTP_…` since
+ * 1.2): a newer agent may send codes a client lacks. Only a client that called a 1.2 method can receive an OTP_ code.
+ */
 export const WireErrorSchema = v.object({
-  code: v.pipe(v.string(), v.regex(/^ERR_[A-Z0-9_]{1,60}$/)),
+  code: v.pipe(v.string(), v.regex(/^(ERR|OTP)_[A-Z0-9_]{1,60}$/)),
   message: v.pipe(v.string(), v.maxLength(1024)),
   retriable: v.boolean(),
   details: v.optional(v.record(v.string(), v.unknown())),

@@ -200,10 +200,13 @@ async function watch(client: ImapFlow, o: WaitOptions, seen: Set<string>, now: (
         client.off("close", onClose);
         f();
       };
+      // After every scan that found nothing, IDLE again: imapflow's own auto-IDLE waits 15 s and does not arm
+      // while a mailbox lock is held (we hold INBOX for the whole wait), so without this an EXISTS would be missed.
       const attempt = () =>
         scan().then(
           (found) => {
             if (found) finish(() => resolve({ found }));
+            else if (!done && !scanning) void client.idle().catch(() => undefined);
           },
           (err: unknown) => finish(() => (client.usable ? reject(err) : resolve({ closed: true }))),
         );
@@ -218,10 +221,7 @@ async function watch(client: ImapFlow, o: WaitOptions, seen: Set<string>, now: (
       client.on("close", onClose);
       o.signal.addEventListener("abort", onAbort, { once: true });
       if (o.signal.aborted) return onAbort(); // cancelled while connecting
-      void attempt().then(() => {
-        // imapflow IDLEs by itself once the mailbox is selected and no command runs; ask for it explicitly too.
-        if (!done) void client.idle().catch(() => undefined);
-      });
+      void attempt();
     });
   } finally {
     lock.release();
