@@ -48,7 +48,8 @@ describe("page detection on saved pages (URL and content)", () => {
     ["mock-erreur-cps.html", "cps-failure", undefined],
     ["real-shaped-erreur-cps.html", "cps-failure", undefined],
     ["mock-dashboard.html", "none", undefined],
-    ["mock-login-otp.html", "none", undefined],
+    ["mock-login-otp.html", "otp", undefined],
+    ["real-shaped-login-otp.html", "otp", undefined],
   ];
   for (const [file, kind, challenge] of cases) {
     it(`${file} is "${kind}"${challenge ? " with a challenge" : ""}`, () => {

@@ -49,19 +49,32 @@ export const isCpsLoginUrl = urlDetector(
   ],
 );
 
+/**
+ * The e-mailed code step: the mock's LoginOTP.aspx [G]; the real path is unknown [U], so a page elsewhere under
+ * AccesLibre whose content is a code step (an OTP field, detectPortalPage) is taken too.
+ */
+export const isOtpUrl = urlDetector(
+  (u) => /^\/trajectoire\/pages\/acceslibre\/(loginotp|connexionotp)\.aspx$/i.test(u.pathname),
+  [
+    "http://localhost:8443/Trajectoire/Pages/AccesLibre/LoginOTP.aspx?ReturnUrl=%2fTrajectoire%2f",
+    "http://127.0.0.1:39117/Trajectoire/Pages/AccesLibre/LoginOTP.aspx?ReturnUrl=%2fTrajectoire%2fpages%2fAccesRestreint%2fAngular%2fApp.aspx%2fMedecinLiberal%2fTDB",
+    // [U] a guess at the real portal's path
+    "https://trajectoire.sante-ra.fr/Trajectoire/Pages/AccesLibre/ConnexionOTP.aspx?ReturnUrl=%2fTrajectoire%2f",
+  ],
+);
+
 /** Any other public page of the portal: where the CPS failure page may be (its real path is unknown). */
 export const isOtherPublicUrl = urlDetector(
-  (u) => ACCES_LIBRE.test(u.pathname) && !isLoginUrl(u) && !isCpsLoginUrl(u),
+  (u) => ACCES_LIBRE.test(u.pathname) && !isLoginUrl(u) && !isCpsLoginUrl(u) && !isOtpUrl(u),
   [
     "https://trajectoire.sante-ra.fr/Trajectoire/Pages/AccesLibre/ErreurCPS.aspx?ReturnUrl=%2fTrajectoire%2f",
     "https://trajectoire.sante-ra.fr/Trajectoire/Pages/AccesLibre/Charte.aspx",
     "http://localhost:8443/Trajectoire/Pages/AccesLibre/ErreurCPS.aspx?ReturnUrl=%2fTrajectoire%2fpages%2fAccesRestreint%2fAngular%2fApp.aspx%2fMedecinLiberal%2fTDB",
-    "http://localhost:8443/Trajectoire/Pages/AccesLibre/LoginOTP.aspx?ReturnUrl=%2fTrajectoire%2f",
     "http://localhost:8443/Trajectoire/Pages/AccesLibre/LoginPSC.aspx?ReturnUrl=%2fTrajectoire%2f",
   ],
 );
 
-export const URL_DETECTORS = { isLoginUrl, isCpsLoginUrl, isOtherPublicUrl } as const;
+export const URL_DETECTORS = { isLoginUrl, isCpsLoginUrl, isOtpUrl, isOtherPublicUrl } as const;
 
 /** URLs no detector may recognise: logged-in pages (health data: the assistant has nothing to do there), others. */
 export const NOT_A_PORTAL_LOGIN_PAGE: readonly string[] = [
@@ -142,6 +155,8 @@ export type PortalPage =
   | { kind: "cps-token"; challenge: string }
   /** "La lecture de la carte CPS a échoué." */
   | { kind: "cps-failure" }
+  /** The e-mailed code step (issue 11): exactly one code field, never a password input. */
+  | { kind: "otp" }
   | { kind: "none" };
 
 export type PortalPageKind = PortalPage["kind"];
@@ -159,5 +174,32 @@ export function detectPortalPage(url: URL, doc: Document): PortalPage {
     return findFailureTitle(doc) ? { kind: "cps-failure" } : { kind: "none" };
   }
   if (isOtherPublicUrl(url) && findFailureTitle(doc)) return { kind: "cps-failure" };
+  if ((isOtpUrl(url) || isOtherPublicUrl(url)) && findOtpField(doc)) return { kind: "otp" };
   return { kind: "none" };
+}
+
+/**
+ * The code field of the e-mailed code step: exactly one visible-type text input matching the selectors (never a
+ * password, hidden or disabled input; two candidates → none, rather than guess).
+ */
+export function findOtpField(doc: Document): HTMLInputElement | undefined {
+  const found = [...doc.querySelectorAll<HTMLInputElement>(S.otpField)].filter(
+    (el) =>
+      el.tagName === "INPUT" &&
+      ["text", "tel", "number", ""].includes((el.getAttribute("type") ?? "").toLowerCase()) &&
+      !el.disabled &&
+      !el.readOnly,
+  );
+  const unique = [...new Set(found)];
+  return unique.length === 1 ? unique[0] : undefined;
+}
+
+/** Seconds left on the portal's countdown: `data-remaining`, else its "mm:ss" text; undefined when unreadable. */
+export function readOtpRemainingSeconds(doc: Document): number | undefined {
+  const el = doc.querySelector<HTMLElement>(S.otpTimer);
+  if (!el) return undefined;
+  const attr = el.getAttribute("data-remaining");
+  if (attr !== null && /^\d{1,4}$/.test(attr.trim())) return Number(attr.trim());
+  const m = /(\d{1,2}):(\d{2})/.exec(words(el));
+  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
 }

@@ -166,3 +166,40 @@ export const failureHelpLinks_: SelectorFixtures = [
   [2, "mock-erreur-cps.html"],
   [2, "real-shaped-erreur-cps.html"],
 ];
+
+// ───────────────────────────── the e-mailed code step (issue 11) ─────────────────────────────
+// Mock: LoginOTP.aspx (viatrajectoire.md §8.2 [G]); real-shaped: a hand-written guess [U]. Never a password input.
+
+/** The code field: by id, else the one-time-code autocomplete hint; password inputs excluded by the selector itself. */
+export const otpField =
+  '#CodeOTP:not([type="password"]), input[id$="_CodeOTP"]:not([type="password"]), input[id$="_txtCodeOTP"]:not([type="password"]), input[autocomplete="one-time-code"]:not([type="password"])';
+export const otpField_: SelectorFixtures = [
+  [1, "mock-login-otp.html"],
+  [1, "real-shaped-login-otp.html"],
+  [0, "mock-login-token.html"],
+  [0, "mock-login-real.html"],
+  [0, "real-shaped-login.html"],
+  [0, "mock-erreur-cps.html"],
+  [0, "mock-dashboard.html"],
+];
+/** The portal's countdown: `data-remaining` seconds on the mock; else its "mm:ss" text. */
+export const otpTimer = '#otpTimer, [id$="_otpTimer"], [id$="_lblTimer"]';
+export const otpTimer_: SelectorFixtures = [
+  [1, "mock-login-otp.html"],
+  [1, "real-shaped-login-otp.html"],
+  [0, "mock-login-token.html"],
+];
+/** « Valider ». */
+export const otpValidate = '#btnValider, [id$="_btnValider"]';
+export const otpValidate_: SelectorFixtures = [
+  [1, "mock-login-otp.html"],
+  [1, "real-shaped-login-otp.html"],
+  [0, "mock-login-token.html"],
+];
+/** « Renvoyer le code » (a new code invalidates the previous one). */
+export const otpResend = '#btnRenvoyer, [id$="_btnRenvoyer"]';
+export const otpResend_: SelectorFixtures = [
+  [1, "mock-login-otp.html"],
+  [1, "real-shaped-login-otp.html"],
+  [0, "mock-login-token.html"],
+];
