@@ -4,6 +4,9 @@
  * `ready`. Restoring after a worker restart is simply running this again: settings from storage.local, the
  * pairing from IndexedDB, the last snapshot from storage.session, then a fresh agent connection.
  */
+
+import { otpCancel } from "@cps-bridge/protocol/methods/otp-cancel";
+import { otpWait } from "@cps-bridge/protocol/methods/otp-wait";
 import { browser } from "wxt/browser";
 import { browserOfUserAgent } from "../diagnostics/run";
 import { combineBadge } from "../dossiers/watch";
@@ -17,6 +20,7 @@ import { IndexedDbPairingStore } from "./agent/pairing-store";
 import { browserSocketFactory, type SocketFactory } from "./agent/socket";
 import { type ActionApi, BADGE_COLORS, createBadgeUpdater } from "./badge";
 import { HANDLERS } from "./handlers/index";
+import { OtpBroker, sessionUsedStore } from "./otp/broker";
 import { PinRequests } from "./pin/pin-requests";
 import { Router } from "./router";
 import type { Services } from "./services";
@@ -71,10 +75,22 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     settings: () => settings,
     pinPageUrl: browser.runtime.getURL("/pin.html"),
   });
+  const otp = new OtpBroker({
+    agentWait: async (p) => {
+      const r = await client.call(otpWait, p, p.timeoutMs + 15_000);
+      return { code: r.code, mailDate: r.mailDate, sender: r.sender, mailId: r.mailId, auth: r.auth };
+    },
+    agentCancel: async () => {
+      if (client.supports("otp.cancel")) await client.call(otpCancel, {});
+    },
+    used: sessionUsedStore(browser.storage.session),
+    now: () => Date.now(),
+  });
   const services: Services = {
     store,
     client,
     pins,
+    otp,
     settings: () => settings,
     pairingLabel: () => `${browserName()} — ${new Date().toLocaleDateString("fr-FR")}`,
   };

@@ -17,6 +17,8 @@ import type { MergedRun } from "../diagnostics/run";
 export const STATE_PORT = "cps-bridge.state";
 /** Type of the background's broadcast while a diagnostics run goes (not a request: no handler answers it). */
 export const DIAGNOSTICS_PROGRESS = "diagnostics.progress";
+/** Type of the background's message to a waiting code-step tab: a mail was refused (DKIM/SPF), a warning. */
+export const OTP_WARNING = "otp.warning";
 
 export type Failure = { ok: false; code: ErrorCode; details?: Record<string, unknown> };
 export type Answer<T extends object = object> = ({ ok: true } & T) | Failure;
@@ -49,6 +51,43 @@ export interface MessageMap {
    * broadcasts `{ type: DIAGNOSTICS_PROGRESS, runId, result }` to the extension's pages, one per finished check.
    */
   "diagnostics.run": { request: { runId: string; revocation?: boolean }; answer: Answer<{ run: MergedRun }> };
+  /**
+   * Portal code step (content script, issue 11): wait for the e-mailed code of this tab's login. The origin is the
+   * sender tab's, never the message's; the answer goes to that tab only. `sources: "webmail"` after the mailbox failed.
+   */
+  "otp.request": {
+    request: { since: number; timeoutMs: number; sources?: "any" | "webmail" };
+    answer: Answer<{ code: string; mailDate: number; sender: string; source: "mailbox" | "webmail" }>;
+  };
+  /** Portal code step: the doctor typed the code or left the page. */
+  "otp.cancel": { request: Record<string, never>; answer: Answer<{ cancelled: boolean }> };
+  /** Webmail content script: the portal's code read from an opened or listed message of an allowed sender. */
+  "otp.webmail-code": {
+    request: { code: string; mailDate: number; sender: string; mailId: string; webmail: string };
+    answer: Answer<{ accepted: boolean; reason?: string }>;
+  };
+  /** Options: save the mailbox settings; the password goes to the agent (its OS credential store), never stored here. */
+  "mailbox.configure": {
+    request: {
+      host: string;
+      port: number;
+      security: "tls" | "starttls" | "none";
+      user: string;
+      password?: string;
+      deleteAfterUse?: boolean;
+    };
+    answer: Answer<{ credentialStore: "keyring" | "file" }>;
+  };
+  /** Options: « Tester la connexion » (given settings, else the saved ones). */
+  "mailbox.test": {
+    request: { host?: string; port?: number; security?: "tls" | "starttls" | "none"; user?: string; password?: string };
+    answer: Answer<{ latencyMs: number; mailboxes: number }>;
+  };
+  /** Options: is a mailbox configured, connected; last error. */
+  "mailbox.status": {
+    request: Record<string, never>;
+    answer: Answer<{ configured: boolean; connected: boolean; host?: string; user?: string; lastErrorCode?: string }>;
+  };
   /** Diagnostics page: one fix the doctor clicked (never without the click); the agent re-runs its check. */
   "diagnostics.fix": {
     request: { fixId: string; target?: string };

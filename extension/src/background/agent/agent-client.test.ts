@@ -2,6 +2,7 @@ import { CLOSE_CODES } from "@cps-bridge/protocol/envelope";
 import { BridgeError } from "@cps-bridge/protocol/errors";
 import { CLIENT_DEAD_AFTER_MS, HEARTBEAT_INTERVAL_MS } from "@cps-bridge/protocol/limits";
 import { readersList } from "@cps-bridge/protocol/methods/readers-list";
+import { PROTOCOL_VERSION } from "@cps-bridge/protocol/version";
 import { describe, expect, it, vi } from "vitest";
 import { initialState } from "../../shared/state";
 import { cps3Reader, FakeAgent, TEST_ORIGIN } from "../../test-support/fake-agent";
@@ -61,7 +62,7 @@ describe("AgentClient: first contact and pairing", () => {
     expect(t.agent.methodsCalled()).toEqual(["hello"]);
     const hello = JSON.parse(t.agent.sent[0]!);
     expect(hello.params).toMatchObject({
-      protocolVersion: "1.1",
+      protocolVersion: PROTOCOL_VERSION,
       client: { name: "cps-bridge-extension", version: "0.1.0" },
     });
   });

@@ -7,6 +7,10 @@ import agentReconnect from "./agent-reconnect";
 import diagnosticsFix from "./diagnostics-fix";
 import diagnosticsRun from "./diagnostics-run";
 import loginRequestToken from "./login-request-token";
+import { mailboxConfigureHandler, mailboxStatusHandler, mailboxTestHandler } from "./mailbox";
+import otpCancel from "./otp-cancel";
+import otpRequest from "./otp-request";
+import otpWebmailCode from "./otp-webmail-code";
 import pairingForget from "./pairing-forget";
 import pairingSubmit from "./pairing-submit";
 import pinCancel from "./pin-cancel";
@@ -25,4 +29,10 @@ export const HANDLERS: readonly AnyHandler[] = [
   uiOpen,
   diagnosticsRun,
   diagnosticsFix,
+  otpRequest,
+  otpCancel,
+  otpWebmailCode,
+  mailboxConfigureHandler,
+  mailboxTestHandler,
+  mailboxStatusHandler,
 ];
