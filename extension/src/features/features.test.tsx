@@ -285,7 +285,13 @@ describe("registry and runner", () => {
   it("every feature's id is its file name and the registry holds each once", () => {
     const ids = FEATURES.map((f) => f.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual(["cps-failure-takeover", "cps-login-panel", "cps-preflight", "login-method-focus"]);
+    expect(ids.sort()).toEqual([
+      "cps-failure-takeover",
+      "cps-login-panel",
+      "cps-preflight",
+      "login-method-focus",
+      "otp-fill",
+    ]);
   });
 
   it("a failing feature does not stop the others", () => {

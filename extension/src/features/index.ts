@@ -4,5 +4,12 @@ import cpsLoginPanel from "./cps-login-panel";
 import cpsPreflight from "./cps-preflight";
 import type { PortalFeature } from "./feature";
 import loginMethodFocus from "./login-method-focus";
+import otpFill from "./otp-fill";
 
-export const FEATURES: readonly PortalFeature[] = [cpsLoginPanel, cpsPreflight, cpsFailureTakeover, loginMethodFocus];
+export const FEATURES: readonly PortalFeature[] = [
+  cpsLoginPanel,
+  cpsPreflight,
+  cpsFailureTakeover,
+  loginMethodFocus,
+  otpFill,
+];

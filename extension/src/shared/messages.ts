@@ -57,7 +57,14 @@ export interface MessageMap {
    */
   "otp.request": {
     request: { since: number; timeoutMs: number; sources?: "any" | "webmail" };
-    answer: Answer<{ code: string; mailDate: number; sender: string; source: "mailbox" | "webmail" }>;
+    answer: Answer<{
+      code: string;
+      mailDate: number;
+      sender: string;
+      source: "mailbox" | "webmail";
+      /** The doctor's option: press « Valider » after filling (off by default). */
+      autoSubmit: boolean;
+    }>;
   };
   /** Portal code step: the doctor typed the code or left the page. */
   "otp.cancel": { request: Record<string, never>; answer: Answer<{ cancelled: boolean }> };

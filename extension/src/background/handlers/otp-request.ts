@@ -8,6 +8,7 @@ import { BridgeError } from "@cps-bridge/protocol/errors";
 import { OTP_VALIDITY_MS } from "@cps-bridge/protocol/otp/rules";
 import { browser } from "wxt/browser";
 import { OTP_WARNING } from "../../shared/messages";
+import { DEFAULT_OTP_SETTINGS, loadOtpSettings } from "../../shared/otp-settings";
 import { originOfSender } from "../pin/sender-origin";
 import { defineHandler, fail } from "../router";
 
@@ -36,7 +37,15 @@ export default defineHandler({
         timeoutMs: boundedTimeout,
         sources: sources === "webmail" ? "webmail" : "any",
       });
-      return { ok: true, code: offer.code, mailDate: offer.mailDate, sender: offer.sender, source: offer.source };
+      const { autoSubmit } = await loadOtpSettings().catch(() => DEFAULT_OTP_SETTINGS);
+      return {
+        ok: true,
+        code: offer.code,
+        mailDate: offer.mailDate,
+        sender: offer.sender,
+        source: offer.source,
+        autoSubmit,
+      };
     } catch (e) {
       if (e instanceof BridgeError) return fail(e.code);
       throw e;
