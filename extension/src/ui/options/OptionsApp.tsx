@@ -4,6 +4,7 @@ import { loadSettings, type Settings, saveSettings } from "../../shared/settings
 import { send } from "../send";
 import { useExtensionState } from "../use-extension-state";
 import { DossiersSection } from "./DossiersSection";
+import { MailboxSection } from "./MailboxSection";
 import { OptionsPage } from "./OptionsPage";
 import { WatchSection } from "./WatchSection";
 
@@ -29,6 +30,7 @@ export function OptionsApp() {
           },
         }}
       />
+      <MailboxSection lang={state.language} />
       <DossiersSection />
       <WatchSection origins={[...settings.portalOrigins, ...settings.developerOrigins]} lang={state.language} />
     </>
