@@ -24,6 +24,8 @@ export interface AgentProcessOptions {
   testMode?: boolean;
   /** PEM of the test PKI anchors (Testbed.trustAnchorsPath, or `trustAnchorsPath` printed by `cps-testbed up`). */
   testAnchors?: string;
+  /** PEM the agent trusts for the mailbox's IMAPS (`--mail-ca`, test mode only): the test dovecot's certificate. */
+  mailCa?: string;
   /** Default: a fresh temporary directory, removed by close(). */
   home?: string;
   /** Milliseconds to wait for the agent to listen. */
@@ -102,6 +104,7 @@ export async function startAgent(options: AgentProcessOptions = {}): Promise<Age
     String(port),
     ...(testMode ? ["--test-mode"] : []),
     ...(testMode && options.testAnchors ? ["--test-anchors", options.testAnchors] : []),
+    ...(testMode && options.mailCa ? ["--mail-ca", options.mailCa] : []),
   ];
 
   const start = async () => {

@@ -10,7 +10,7 @@ import type { CDPSession, Page } from "puppeteer-core";
 import { ARTIFACTS_DIR } from "../browser/index";
 
 /** `data-cps-panel` of the assistant's boxes (extension/src/ui/portal/*). */
-export type PanelKind = "login" | "preflight" | "failure";
+export type PanelKind = "login" | "preflight" | "failure" | "otp";
 
 export interface PanelInfo {
   kind: PanelKind;

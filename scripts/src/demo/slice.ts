@@ -39,6 +39,11 @@ export interface SliceOptions {
   agentLogLevel?: AgentProcessOptions["logLevel"];
   /** The agent's config.json (AgentProcessOptions.config). */
   agentConfig?: AgentProcessOptions["config"];
+  /**
+   * The e-mailed code (issue 11): the mock mails into this Maildir (a real dovecot serves it, scripts/src/mail/), and
+   * the agent trusts `mailCa` for that dovecot's IMAPS.
+   */
+  mail?: { mailboxDir: string; mailCa: string };
 }
 
 export interface Slice {
@@ -82,6 +87,7 @@ export async function startSlice(o: SliceOptions = {}): Promise<Slice> {
       testAnchors: tb.trustAnchorsPath,
       ...(o.agentLogLevel ? { logLevel: o.agentLogLevel } : {}),
       ...(o.agentConfig ? { config: o.agentConfig } : {}),
+      ...(o.mail ? { mailCa: o.mail.mailCa } : {}),
     });
     stops.push(() => agent.close());
 
@@ -91,6 +97,7 @@ export async function startSlice(o: SliceOptions = {}): Promise<Slice> {
       testAnchorsFile: tb.trustAnchorsPath,
       log: (line) => requests.push(line),
       ...(o.now ? { now: o.now } : {}),
+      ...(o.mail ? { mailboxDir: o.mail.mailboxDir } : {}),
     });
     const base = await portal.start();
     stops.push(() => portal.stop());
