@@ -5,7 +5,9 @@
 #     (end-to-end tests and the demo), dovecot-imapd (a real IMAP server for the mailbox tests), iproute2,
 #     opensc + opensc-pkcs11 + libnss3-tools (stand-in PKCS#11 middleware and NSS tools for the diagnostics tests),
 #     softhsm2 (a second, software PKCS#11 token for the browser TLS client-certificate e2e),
-#     xvfb + xdotool (a display for the browser's own PIN prompt in the TLS client-certificate e2e);
+#     xvfb + xdotool (a display for the browser's own PIN prompt in the TLS client-certificate e2e),
+#     roundcube-core + roundcube-sqlite3 + php-cli (a real webmail on PHP's built-in server for the OTP webmail e2e;
+#     its database setup through dbconfig is declined: the test kit makes its own SQLite database);
 #   - the loopback quickack route that makes virtual-card APDUs ~100x faster (root only; optional);
 #   - `npm ci` (exact versions from package-lock.json).
 # Uses sudo for the system steps when not root. Never starts a service: the test bench starts pcscd itself.
@@ -16,7 +18,8 @@ export DEBIAN_FRONTEND=noninteractive PUPPETEER_SKIP_DOWNLOAD=1
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 PACKAGES=(pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium dovecot-imapd iproute2
-  opensc opensc-pkcs11 libnss3-tools softhsm2 xvfb xdotool python3 make g++ ca-certificates)
+  opensc opensc-pkcs11 libnss3-tools softhsm2 xvfb xdotool roundcube-core roundcube-sqlite3 php-cli
+  python3 make g++ ca-certificates)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -25,6 +28,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq
+  # Roundcube: no database configuration by dbconfig-common (scripts/src/mail/roundcube.ts makes its own).
+  echo "roundcube-core roundcube/dbconfig-install boolean false" | $SUDO debconf-set-selections
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "== Debian packages: all present"
