@@ -24,6 +24,11 @@ export interface AgentProcessOptions {
   testMode?: boolean;
   /** PEM of the test PKI anchors (Testbed.trustAnchorsPath, or `trustAnchorsPath` printed by `cps-testbed up`). */
   testAnchors?: string;
+  /**
+   * Extra environment for the agent process — e.g. `HOME` pointing at a doctor-like home with its own browser
+   * profiles and NSS databases, which the diagnostics' middleware checks read.
+   */
+  env?: Record<string, string>;
   /** PEM the agent trusts for the mailbox's IMAPS (`--mail-ca`, test mode only): the test dovecot's certificate. */
   mailCa?: string;
   /** Default: a fresh temporary directory, removed by close(). */
@@ -87,7 +92,7 @@ export async function startAgent(options: AgentProcessOptions = {}): Promise<Age
   const home = options.home ?? mkdtempSync(join(tmpdir(), "cps-bridge-agent-"));
   const port = options.port ?? (await freePort());
   const testMode = options.testMode ?? true;
-  const env = childEnv(home);
+  const env = { ...childEnv(home), ...(options.env ?? {}) };
   if (options.config) {
     mkdirSync(join(home, "config"), { recursive: true, mode: 0o700 });
     writeFileSync(join(home, "config", "config.json"), JSON.stringify(options.config), { mode: 0o600 });
