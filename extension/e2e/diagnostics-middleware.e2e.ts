@@ -8,13 +8,15 @@
  * Run: flock /tmp/cps-bridge-pcsc.lock npx vitest run --project e2e extension/e2e/diagnostics-middleware.e2e.ts
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderDiag } from "@cps-bridge/protocol/diagnostics/codes";
 import { type AgentProcess, type ExtensionBrowser, launchBrowser, startAgent } from "@cps-bridge/scripts/browser/index";
 import type {} from "@cps-bridge/scripts/browser/vitest-global-setup";
 import { Testbed } from "@cps-bridge/scripts/testbed/index";
-import { createFirefoxProfile, createNssDb, listModules } from "@cps-bridge/scripts/testbed/nss";
+import { createFirefoxProfile, createNssDb, listModules, registerModule } from "@cps-bridge/scripts/testbed/nss";
 import type { Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { shot } from "./helpers";
@@ -27,6 +29,7 @@ let page: Page;
 let home: string;
 let nssdb: string;
 let profile: string;
+let portal: Server;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "cps-diag-doctor-home-"));
@@ -35,9 +38,17 @@ beforeAll(async () => {
   writeFileSync(join(ff, "profiles.ini"), "[Profile0]\nName=default-release\nIsRelative=1\nPath=t.default-release\n");
   profile = await createFirefoxProfile(join(ff, "t.default-release"));
   nssdb = await createNssDb(join(home, ".pki/nssdb"));
+  // A local portal (no Internet here): a test-mode agent checks the developer origin (diagnostics-run.ts).
+  portal = createServer((_req, res) => res.end("ok"));
+  await new Promise<void>((r) => portal.listen(0, "127.0.0.1", r));
+  const portalOrigin = `http://127.0.0.1:${(portal.address() as AddressInfo).port}`;
   tb = await Testbed.start();
   agent = await startAgent({ testAnchors: tb.trustAnchorsPath, env: { HOME: home } });
-  kit = await launchBrowser({ extensionPath: inject("extensionPath"), settings: { agentPort: agent.port }, cards: tb });
+  kit = await launchBrowser({
+    extensionPath: inject("extensionPath"),
+    settings: { agentPort: agent.port, developerOrigins: [portalOrigin] },
+    cards: tb,
+  });
   await kit.pair({ agent });
   await tb.insert(0, "cps3");
   await new Promise((r) => setTimeout(r, 1_500));
@@ -48,6 +59,7 @@ afterAll(async () => {
   await kit?.close();
   await agent?.close();
   await tb?.stop();
+  portal?.close();
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
@@ -94,6 +106,27 @@ describe("diagnostics page: middleware and PC/SC service (real NSS databases, re
     const again = await rerun();
     expect(again.first).not.toBe("middleware.registered");
     expect(again.verdicts["middleware.registered"]).toMatch(/ok|warning/);
+  });
+
+  it("healthy CPS3 with OpenSC registered in every profile: no blocking cause, no failed check", async () => {
+    // the name the page's fix uses: a database that already has it (fixed above) is left as it is (nss.ts)
+    for (const db of [nssdb, profile]) await registerModule(db, undefined, "CPS (cps-bridge)");
+    const run = await rerun();
+    await shot(page, "diag-11-healthy-registered");
+    expect(run.first).toBe("none");
+    const failed = Object.entries(run.verdicts).filter(([, v]) => v === "failed");
+    expect(failed).toEqual([]);
+    for (const id of [
+      "pcsc.service",
+      "card.type",
+      "cert.validity",
+      "pin.status",
+      "middleware.registered",
+      "middleware.token",
+      "portal.reachable",
+      "clock.skew",
+    ])
+      expect(run.verdicts[id], id).toBe("ok");
   });
 
   it("pcscd stopped: the first cause is the smart card service, with how to start it", async () => {

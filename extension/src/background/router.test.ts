@@ -26,6 +26,7 @@ function services(over: Partial<Services> = {}): Services {
       supports: vi.fn(() => true),
       onEvent: vi.fn(() => () => {}),
       lastAgentProtocol: undefined,
+      hello: undefined,
     },
     pins: {
       requestPinAndSign: vi.fn(async () => ({ ok: false as const, code: "ERR_NO_CARD" as const })),

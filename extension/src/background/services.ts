@@ -9,7 +9,7 @@ export interface Services {
   store: StateStore;
   client: Pick<
     AgentClient,
-    "pair" | "forgetPairing" | "reconnectNow" | "call" | "supports" | "onEvent" | "lastAgentProtocol"
+    "pair" | "forgetPairing" | "reconnectNow" | "call" | "supports" | "onEvent" | "lastAgentProtocol" | "hello"
   >;
   pins: Pick<PinRequests, "requestPinAndSign" | "info" | "submit" | "cancel">;
   /** The e-mailed code broker (issue 11): one wait per portal tab, mailbox and webmail sources. */

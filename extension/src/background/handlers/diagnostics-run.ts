@@ -55,7 +55,11 @@ export default defineHandler({
         portalOrigins: PORTAL_MATCHES.filter((m) => m.startsWith("https:")),
         now: () => Date.now(),
       };
-      const portalOrigin = services.settings().portalOrigins[0];
+      // A test-mode agent (developers, the e2e) checks the developer portal — the mock — when one is set; a doctor's
+      // agent (never in test mode: it would refuse a loopback portal) checks the first real portal.
+      const settings = services.settings();
+      const testAgent = services.client.hello?.testMode === true;
+      const portalOrigin = (testAgent ? settings.developerOrigins[0] : undefined) ?? settings.portalOrigins[0];
       const run = await runDiagnostics({
         ctx,
         onResult: (result) => {

@@ -34,6 +34,7 @@ function services(): Services {
       supports: vi.fn(() => true),
       onEvent: vi.fn(() => () => {}),
       lastAgentProtocol: undefined,
+      hello: undefined,
     },
     pins: { requestPinAndSign: vi.fn(), info: vi.fn(), submit: vi.fn(), cancel: vi.fn() } as never,
     otp: {
