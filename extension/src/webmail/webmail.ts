@@ -40,7 +40,9 @@ export function parseShownDate(shown: string, now: Date): number | undefined {
   let y = now.getFullYear();
   let mo = now.getMonth();
   let d = now.getDate();
-  let m: RegExpExecArray | null;
+  const iso = /(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  const slash = /(\d{1,2})\/(\d{1,2})(?:\/(\d{2,4}))?/.exec(s);
+  const named = /(\d{1,2}) ([a-zéû]+)\.? (\d{4})/.exec(s);
   if (/aujourd|today/.test(s)) {
     /* today */
   } else if (/\bhier\b|yesterday/.test(s)) {
@@ -48,20 +50,20 @@ export function parseShownDate(shown: string, now: Date): number | undefined {
     y = t.getFullYear();
     mo = t.getMonth();
     d = t.getDate();
-  } else if ((m = /(\d{4})-(\d{2})-(\d{2})/.exec(s))) {
-    y = Number(m[1]);
-    mo = Number(m[2]) - 1;
-    d = Number(m[3]);
-  } else if ((m = /(\d{1,2})\/(\d{1,2})(?:\/(\d{2,4}))?/.exec(s))) {
-    d = Number(m[1]);
-    mo = Number(m[2]) - 1;
-    if (m[3]) y = Number(m[3].length === 2 ? `20${m[3]}` : m[3]);
-  } else if ((m = /(\d{1,2}) ([a-zéû]+)\.? (\d{4})/.exec(s))) {
-    const idx = FR_MONTHS.findIndex((x) => (m?.[2] ?? "").startsWith(x.slice(0, 3)));
+  } else if (iso) {
+    y = Number(iso[1]);
+    mo = Number(iso[2]) - 1;
+    d = Number(iso[3]);
+  } else if (slash) {
+    d = Number(slash[1]);
+    mo = Number(slash[2]) - 1;
+    if (slash[3]) y = Number(slash[3].length === 2 ? `20${slash[3]}` : slash[3]);
+  } else if (named) {
+    const idx = FR_MONTHS.findIndex((x) => (named[2] ?? "").startsWith(x.slice(0, 3)));
     if (idx < 0) return undefined;
-    d = Number(m[1]);
+    d = Number(named[1]);
     mo = idx;
-    y = Number(m[3]);
+    y = Number(named[3]);
   } else return undefined;
   const t = new Date(y, mo, d, hh, mm, 59, 999).getTime();
   return Number.isFinite(t) ? t : undefined;

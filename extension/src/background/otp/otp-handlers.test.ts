@@ -61,7 +61,14 @@ describe("otp.* and mailbox.* messages", () => {
       { type: "otp.request", since: now - 3_600_000, timeoutMs: 99_999_999, origin: "x" },
       portalTab,
     );
-    expect(a).toEqual({ ok: true, code: "542642", mailDate: 1, sender: offer.sender, source: "mailbox", autoSubmit: false });
+    expect(a).toEqual({
+      ok: true,
+      code: "542642",
+      mailDate: 1,
+      sender: offer.sender,
+      source: "mailbox",
+      autoSubmit: false,
+    });
     const arg = (s.otp.request as ReturnType<typeof vi.fn>).mock.calls[0]?.[0];
     expect(arg).toMatchObject({
       tabId: 9,
