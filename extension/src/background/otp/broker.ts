@@ -16,6 +16,7 @@ import {
   OTP_VALIDITY_MS,
   type OtpRejectReason,
 } from "@cps-bridge/protocol/otp/rules";
+import type { WebmailCandidate } from "../../webmail/webmail-reader";
 
 export type OtpSource = "mailbox" | "webmail";
 
@@ -28,13 +29,8 @@ export interface OtpOffer {
   source: OtpSource;
 }
 
-export interface WebmailCandidate {
-  code: string;
-  mailDate: number;
-  sender: string;
-  mailId: string;
-  webmail: string;
-}
+/** What a webmail tab read (webmail/webmail-reader.ts): one shape on both sides of the message. */
+export type { WebmailCandidate } from "../../webmail/webmail-reader";
 
 /** The mailIds already filled; `storage.session` in the extension (usedStoreSession), a Set in tests. */
 export interface UsedStore {

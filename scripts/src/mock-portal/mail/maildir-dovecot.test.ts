@@ -3,46 +3,15 @@
  * (feasibility.md §7) serves over IMAP, and imapflow — the client the OTP feature will use — sees it arrive while
  * IDLE and decodes it. Skipped (visibly) only when dovecot is not installed.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Dovecot, hasDovecot, startDovecot } from "../../mail/dovecot";
 import { createMockPortal, type MockPortal } from "../portal";
 import { hiddenFields, TestBrowser } from "../testing/browser";
 import { deliverToMaildir } from "./maildir";
-
-const hasDovecot = existsSync("/usr/sbin/dovecot") && existsSync("/usr/bin/doveadm");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function waitPort(port: number, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, "127.0.0.1");
-      c.once("connect", () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`dovecot did not open port ${port}`);
-}
 
 describe("Maildir delivery", () => {
   it("writes under tmp/ then renames into new/, with unique names", () => {
@@ -61,75 +30,24 @@ describe("Maildir delivery", () => {
   });
 });
 
-describe.skipIf(!hasDovecot)("OTP mail over IMAP (real dovecot + imapflow)", () => {
+describe.skipIf(!hasDovecot())("OTP mail over IMAP (real dovecot + imapflow)", () => {
+  let dovecot: Dovecot;
   let dir: string;
-  let dovecot: ChildProcess;
   let imapPort: number;
   let portal: MockPortal;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "mock-imap-"));
-    chmodSync(dir, 0o755); // dovecot's mail processes run as nobody and must traverse it
-    for (const d of ["run", "state", "mail"]) mkdirSync(join(dir, d));
-    spawnSync("chown", ["nobody:nogroup", join(dir, "mail")]);
-    const hash = spawnSync("doveadm", ["pw", "-s", "SHA512-CRYPT", "-p", "testpass"], {
-      encoding: "utf8",
-    }).stdout.trim();
-    writeFileSync(join(dir, "users"), `cps@test.local:${hash}\n`);
-    imapPort = await freePort();
-    writeFileSync(
-      join(dir, "dovecot.conf"),
-      `protocols = imap
-listen = 127.0.0.1
-base_dir = ${dir}/run
-state_dir = ${dir}/state
-log_path = ${dir}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:${dir}/mail/%n
-mail_uid = nobody
-mail_gid = nogroup
-first_valid_uid = 1
-passdb {
-  driver = passwd-file
-  args = scheme=SHA512-CRYPT ${dir}/users
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=${dir}/mail/%n
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = ${imapPort}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service stats {
-  unix_listener stats-reader {
-    mode = 0666
-  }
-  unix_listener stats-writer {
-    mode = 0666
-  }
-}
-`,
-    );
-    dovecot = spawn("dovecot", ["-c", join(dir, "dovecot.conf"), "-F"], { stdio: "ignore" });
-    await waitPort(imapPort, 5000);
+    dovecot = await startDovecot(); // scripts/src/mail/dovecot.ts: its own config, users and Maildirs
+    dir = dovecot.dir;
+    imapPort = dovecot.imapPort;
     // The Maildir does not exist yet: the mock creates it, owned like its parent (nobody), so dovecot can use it.
-    portal = createMockPortal({ mailboxDir: join(dir, "mail", "cps") });
+    portal = createMockPortal({ mailboxDir: dovecot.maildirOf("cps@test.local") });
     await portal.start();
-  });
+  }, 30_000);
 
   afterAll(async () => {
     await portal?.stop();
-    dovecot?.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 200));
-    rmSync(dir, { recursive: true, force: true });
+    await dovecot?.dispose();
   });
 
   it("an IDLE client sees the OTP mail arrive and decodes the code", async () => {
@@ -137,6 +55,7 @@ service stats {
       host: "127.0.0.1",
       port: imapPort,
       secure: false,
+      doSTARTTLS: false, // the harness offers STARTTLS with a throw-away certificate; this test reads plain IMAP
       auth: { user: "cps@test.local", pass: "testpass" },
       logger: false,
     });
