@@ -40,10 +40,11 @@ afterAll(async () => {
 });
 
 describe("esbuild bundle", () => {
-  it("is one .cjs file plus the native addons (PC/SC, PKCS#11), in a directory with no node_modules above", () => {
+  it("is one .cjs file plus the native addons (OS keyring, PC/SC, PKCS#11), in a directory with no node_modules above", () => {
     const files = readdirSync(dir).filter((f) => !f.endsWith(".LEGAL.txt"));
     expect(files.sort()).toEqual([
       "cps-bridge.cjs",
+      expect.stringMatching(/^keyring\..*\.node$/),
       expect.stringMatching(/^pkcs11-.*\.node$/),
       expect.stringMatching(/^smartcard_napi-.*\.node$/),
     ]);
