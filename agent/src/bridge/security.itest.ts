@@ -8,6 +8,7 @@ import { bytesToBase64 } from "@cps-bridge/protocol/base64";
 import { isBridgeError } from "@cps-bridge/protocol/errors";
 import { newChallengeNonce } from "@cps-bridge/protocol/login-token-format";
 import { METHODS, type MethodName, validateRequest } from "@cps-bridge/protocol/methods/index";
+import { PROTOCOL_VERSION } from "@cps-bridge/protocol/version";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -146,7 +147,7 @@ describe("caps", () => {
     expect(counts.open).toBeLessThanOrEqual(8);
     await new Promise((r) => setTimeout(r, 3500)); // the 200 sockets are gone
     const c = await connect();
-    expect((await c.hello()).protocolVersion).toBe("1.1");
+    expect((await c.hello()).protocolVersion).toBe(PROTOCOL_VERSION);
   });
 });
 
