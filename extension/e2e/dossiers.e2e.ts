@@ -11,7 +11,7 @@ import { screenshot } from "@cps-bridge/scripts/browser/index";
 import type { Slice } from "@cps-bridge/scripts/demo/slice";
 import type { BrowserContext, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLoginSlice } from "./login-helpers";
+import { passwordLogin as passwordLoginOf, startLoginSlice } from "./login-helpers";
 
 let s: Slice;
 const TDB = "/Trajectoire/pages/AccesRestreint/Angular/App.aspx/MedecinLiberal/TDB";
@@ -24,16 +24,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function passwordLogin(page: Page): Promise<void> {
-  await page.goto(s.loginUrl, { waitUntil: "load" });
-  await page.type("#UserName", "899700218896");
-  await page.type("#Password", "Motdepasse-Test-2025");
-  await Promise.all([page.waitForNavigation(), page.click("#LoginButton")]);
-  const code = s.portal.admin.lastOtp()!.code;
-  await page.type("#CodeOTP", code);
-  await Promise.all([page.waitForNavigation(), page.click("#btnValider")]);
-  expect(s.isDashboard(page.url())).toBe(true);
-}
+const passwordLogin = (page: Page) => passwordLoginOf(s, page);
 
 async function tab(page: Page, onglet: string): Promise<void> {
   await page.goto(`${s.origin}${TDB}?onglet=${onglet}`, { waitUntil: "load" });

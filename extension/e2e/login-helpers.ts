@@ -59,3 +59,21 @@ export function logout(s: Slice): Promise<void> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The mock's password account (scripts/src/mock-portal/accounts.ts). */
+export const PASSWORD_ACCOUNT = { user: "899700218896", password: "Motdepasse-Test-2025" } as const;
+
+/**
+ * Logs in by identifiant + mot de passe and the e-mailed code read from the mock's admin (not the OTP autofill:
+ * the files that use this test something else); ends on the dashboard.
+ */
+export async function passwordLogin(s: Slice, page: Page): Promise<void> {
+  await page.goto(s.loginUrl, { waitUntil: "load" });
+  await page.type("#UserName", PASSWORD_ACCOUNT.user);
+  await page.type("#Password", PASSWORD_ACCOUNT.password);
+  await Promise.all([page.waitForNavigation(), page.click("#LoginButton")]);
+  const code = s.portal.admin.lastOtp()!.code;
+  await page.type("#CodeOTP", code);
+  await Promise.all([page.waitForNavigation(), page.click("#btnValider")]);
+  if (!s.isDashboard(page.url())) throw new Error(`password login ended on ${page.url()}, not the dashboard`);
+}

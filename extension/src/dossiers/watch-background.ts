@@ -81,6 +81,8 @@ export interface WatchHandle {
   /** Runs one cycle now (the e2e and the bench call it through globalThis.cpsBridge). */
   runNow(): Promise<CycleResult | undefined>;
   state(): WatchState;
+  /** The last notification this worker showed (memory only, counts-only text): what the e2e checks. */
+  lastNotification(): { title: string; message: string; at: number } | undefined;
 }
 
 export interface WatchOptions {
@@ -93,6 +95,7 @@ export interface WatchOptions {
 export function startDossierWatch(options: WatchOptions): WatchHandle {
   let state: WatchState = { ...DEFAULT_WATCH_STATE };
   let running: Promise<CycleResult | undefined> | undefined;
+  let lastNotification: { title: string; message: string; at: number } | undefined;
 
   const loaded = (async () => {
     const got = (await browser.storage.local.get([WATCH_STATE_KEY])) as Record<string, unknown>;
@@ -159,13 +162,15 @@ export function startDossierWatch(options: WatchOptions): WatchHandle {
     const pending = state.pending + result.total;
     await setState({ pending, expired: false, lastRunAt: Date.now(), lastCycleMs: ms });
     const n = notificationOf(result.counts, options.language());
-    if (n)
+    if (n) {
       await browser.notifications.create(WATCH_NOTIFICATION_ID, {
         type: "basic",
         iconUrl: browser.runtime.getURL("/icon/128.png"),
         title: n.title,
         message: n.message,
       });
+      lastNotification = { ...n, at: Date.now() };
+    }
     return result;
   }
 
@@ -214,5 +219,5 @@ export function startDossierWatch(options: WatchOptions): WatchHandle {
     }
   });
 
-  return { runNow, state: () => state };
+  return { runNow, state: () => state, lastNotification: () => lastNotification };
 }

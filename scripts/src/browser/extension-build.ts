@@ -4,7 +4,8 @@
  * developers who run a script by hand.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BrowserKitError } from "./chromium";
@@ -57,4 +58,24 @@ export function ensureExtensionBuilt({ force = false, log = (_: string) => {} } 
     );
   }
   return CHROME_BUILD_DIR;
+}
+
+/**
+ * A copy of a built Chrome MV3 extension whose manifest declares `origins` as REQUIRED host permissions (granted at
+ * install), for e2e tests of features that ask for an optional host permission at run time: Chromium shows a native
+ * prompt for `permissions.request` that Puppeteer cannot accept, and no switch auto-accepts it (tried:
+ * `--apps-gallery-install-auto-confirm-for-tests=accept`; `developerPrivate.addHostPermission` from
+ * chrome://extensions does not grant optional hosts). The code is byte-identical; only manifest.json differs, so
+ * `permissions.request` for those origins resolves `true` without a prompt and `permissions.contains` is true.
+ * The extension id stays the same (the manifest `key` is kept). Returns the copy's directory (a new temp dir).
+ */
+export function withGrantedHostPermissions(buildDir: string, origins: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "cps-bridge-ext-granted-"));
+  cpSync(buildDir, dir, { recursive: true });
+  const path = join(dir, "manifest.json");
+  const manifest = JSON.parse(readFileSync(path, "utf8")) as { host_permissions?: string[]; manifest_version: number };
+  if (manifest.manifest_version !== 3) throw new BrowserKitError("not an MV3 build", `rebuild ${buildDir}`);
+  manifest.host_permissions = [...new Set([...(manifest.host_permissions ?? []), ...origins])];
+  writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  return dir;
 }

@@ -5,7 +5,7 @@
 export { type AgentProcess, type AgentProcessOptions, freePort, startAgent } from "./agent-process";
 export { ARTIFACTS_DIR, screenshot } from "./artifacts";
 export { BrowserKitError, chromiumArgs, findChromium } from "./chromium";
-export { CHROME_BUILD_DIR, ensureExtensionBuilt } from "./extension-build";
+export { CHROME_BUILD_DIR, ensureExtensionBuilt, withGrantedHostPermissions } from "./extension-build";
 export {
   type CardBench,
   type ExtensionBrowser,
