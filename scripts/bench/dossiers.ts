@@ -8,14 +8,18 @@
  *   (extension/src/dossiers/run.ts, bundled with esbuild) on the mock's "Dossiers en cours" page as the portal serves
  *   it, for the 25-dossier data set and for the 2,000-dossier account (/__admin/scenario/bulk). Each sample: a fresh
  *   copy of the table, a baseline memory, a few changed rows, then one timed run (parse, diff, marks, summary).
- * - "one background cycle": the watch is NOT built; what is measured is what a cycle would do over the network —
- *   an authenticated GET of the three tabs from Node (time, bytes) — plus the in-page parse of the three tabs.
- * - memory with 2,000 dossiers known: the stored memory's JSON size (storage.local). The JS heap is not measured.
+ * - one background cycle (`watchCycleInWorker`): the real watch cycle in the extension's worker (see workerCycle),
+ *   its time, the HTML bytes it fetched, the stored snapshot; plus, for comparison, the bare authenticated GET of the
+ *   three tabs from Node (`httpFromNode`) and the in-page parse of the three tabs.
+ * - memory with 2,000 dossiers known: the overlay's stored memory (JSON size) and the worker's JS heap after cycles.
  * Numbers, not assertions.
  */
 import { build } from "esbuild";
 import puppeteer from "puppeteer-core";
 import { chromiumArgs, findChromium } from "../src/browser/chromium";
+import { ensureExtensionBuilt, withGrantedHostPermissions } from "../src/browser/extension-build";
+import { launchBrowser } from "../src/browser/launch";
+import { PATHS } from "../src/mock-portal/paths";
 import { createMockPortal } from "../src/mock-portal/portal";
 import { TestBrowser } from "../src/mock-portal/testing/browser";
 import { passwordStep, submitOtp } from "../src/mock-portal/testing/flows";
@@ -169,7 +173,7 @@ try {
       htmlParseAndReaderMs: { median: +median(r.parseOnly).toFixed(2) },
       storedMemoryBytes: r.memBytes,
       // performance.memory is quantised without --enable-precise-memory-info: heap growth is not reported.
-      cycleIfWatchBuilt: {
+      httpFromNode: {
         httpFetchThreeTabsMs: +p.fetchMs.toFixed(1),
         httpBytesThreeTabs: p.bytes,
         parseThreeTabsMsInChromium: +r.threeTabsParseMs.toFixed(2),
@@ -177,7 +181,83 @@ try {
       },
     };
   }
+  out.watchCycleInWorker = {};
+  for (const [label, total] of [
+    ["25", undefined],
+    ["2000", 2000],
+  ] as const)
+    (out.watchCycleInWorker as Record<string, unknown>)[`dossiers_${label}`] = await workerCycle(total);
   console.log(JSON.stringify(out, null, 2));
 } finally {
   await browser.close();
+}
+
+/**
+ * The real background cycle (issue 12 §3) in Chromium's extension worker: the built extension (a copy declaring the
+ * loopback host as granted, kit `withGrantedHostPermissions`), a password login in a tab, the watch's settings
+ * written, then `cpsBridge.watch.runNow()` timed in the worker (alarm path minus the alarm: offscreen document,
+ * fetch of the three tabs with the cookies, reader, diff, storage). The worker's JS heap (CDP Runtime.getHeapUsage)
+ * after the cycles, with the snapshot of every dossier known, and the stored snapshot's size.
+ */
+async function workerCycle(total: number | undefined) {
+  const portal = createMockPortal({ mode: "token" });
+  const base = await portal.start();
+  const kit = await launchBrowser({
+    extensionPath: withGrantedHostPermissions(ensureExtensionBuilt(), ["http://localhost/*", "http://127.0.0.1/*"]),
+  });
+  try {
+    if (total)
+      await fetch(`${base}/__admin/scenario/bulk`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ total }),
+      });
+    const origin = new URL(base).origin;
+    const page = await kit.browser.newPage();
+    await page.goto(`${base}${PATHS.login}`, { waitUntil: "load" });
+    await page.type("#UserName", "899700218896");
+    await page.type("#Password", "Motdepasse-Test-2025");
+    await Promise.all([page.waitForNavigation(), page.click("#LoginButton")]);
+    await page.type("#CodeOTP", portal.admin.lastOtp()!.code);
+    await Promise.all([page.waitForNavigation(), page.click("#btnValider")]);
+    const sw = await kit.serviceWorker();
+    const r = await sw.evaluate(
+      async (o: string, samples: number) => {
+        type G = {
+          chrome: { storage: { local: { set(v: object): Promise<void>; getBytesInUse?(k: string): Promise<number> } } };
+          cpsBridge: { watch: { runNow(): Promise<{ kind: string; bytes?: number; total?: number } | undefined> } };
+        };
+        const g = globalThis as unknown as G;
+        await g.chrome.storage.local.set({ "cpsb.watch.v1.settings": { enabled: true, intervalMin: 30, origin: o } });
+        const ms: number[] = [];
+        let last: { kind: string; bytes?: number } | undefined;
+        for (let i = 0; i < samples; i++) {
+          const t = performance.now();
+          last = await g.cpsBridge.watch.runNow();
+          ms.push(performance.now() - t);
+        }
+        const stored = (await g.chrome.storage.local.getBytesInUse?.(`cpsb.watch.v1:${o}`)) ?? -1;
+        return { ms, last, stored };
+      },
+      origin,
+      SAMPLES,
+    );
+    if (r.last?.kind !== "ok") throw new Error(`watch cycle: ${JSON.stringify(r.last)}`);
+    const target = await kit.browser.waitForTarget(
+      (t) => t.type() === "service_worker" && t.url().startsWith(`chrome-extension://${kit.extensionId}/`),
+    );
+    const cdp = await target.createCDPSession();
+    await cdp.send("HeapProfiler.collectGarbage").catch(() => undefined);
+    const heap = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number; totalSize: number };
+    return {
+      dossiersInPortal: portal.admin.dossiers().length,
+      cycleMs: { median: +median(r.ms).toFixed(1), min: +Math.min(...r.ms).toFixed(1), max: +Math.max(...r.ms).toFixed(1) },
+      htmlBytesPerCycle: r.last.bytes,
+      storedSnapshotBytes: r.stored,
+      workerHeapUsedBytes: heap.usedSize,
+    };
+  } finally {
+    await kit.close();
+    await portal.stop();
+  }
 }

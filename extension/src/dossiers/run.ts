@@ -8,10 +8,10 @@ import {
   type DossierFeature,
   type Finding,
   type Mark,
-  renderMarks,
+  renderAllMarks,
 } from "../features/dossier-feature";
 import { DOSSIER_FEATURES } from "../features/dossier-features";
-import { readDashboard } from "../portal/dashboard";
+import { type DossierRow, readDashboard } from "../portal/dashboard";
 import { acknowledge, type DossierMemory, observe } from "./diff-store";
 
 export interface OverlayRun {
@@ -68,9 +68,11 @@ export function runOverlay(o: OverlayOptions, signal: AbortSignal): OverlayRun |
       console.warn(`cps-bridge: feature ${f.id} failed`, e);
     }
   }
+  const placed: Array<readonly [DossierRow, Mark[]]> = [];
   for (const [n, list] of marks) {
     const row = env.rowsByNumero.get(n);
-    if (row) renderMarks(row, list, signal);
+    if (row) placed.push([row, list]);
   }
+  renderAllMarks(placed, signal);
   return { env, ran, memory, marks };
 }

@@ -298,8 +298,10 @@ function readRow(
   cols: Partial<Record<Column, number>>,
   tab: Tab,
   demandesOf: Map<string, Element[]>,
+  rowsIn: Map<Element, number>,
 ): DossierRow | undefined {
-  const cells = row.cells;
+  // A plain array: indexing the live `row.cells` collection was the reader's costliest line on 2,000 rows.
+  const cells = Array.from(row.cells);
   const cell = (c: Column) => (cols[c] === undefined ? undefined : cells[cols[c]!]);
   // First line of a cell (the mock puts "créé le …" or "par …" on a second line).
   const firstLine = (el: Element | undefined) => {
@@ -326,7 +328,7 @@ function readRow(
         : codeOf(VOLET_ETATS, voletLabel);
   // The group: the mock's tbody per dossier; otherwise the row alone.
   const tbody = row.parentElement;
-  const ownGroup = tbody?.tagName === "TBODY" && tbody.querySelectorAll(S.dossierRow).length === 1 ? tbody : row;
+  const ownGroup = tbody?.tagName === "TBODY" && rowsIn.get(tbody) === 1 ? tbody : row;
   const demandes = demandesOf.get(numero) ?? [];
   const reponses = demandes.length > 0 ? reponsesFromRows(demandes) : reponsesFromSummary(words(cell("reponses")));
   const modCell = cell("modifie");
@@ -375,9 +377,12 @@ export function readDashboard(url: URL, doc: Document): Dashboard | undefined {
     if (list) list.push(d);
     else demandesOf.set(parent, [d]);
   }
+  // How many dossier rows each tbody holds, counted once (a tbody of one dossier is its group).
+  const rowsIn = new Map<Element, number>();
+  for (const r of marked) if (r.parentElement) rowsIn.set(r.parentElement, (rowsIn.get(r.parentElement) ?? 0) + 1);
   const rows: DossierRow[] = [];
   for (const r of candidates) {
-    const row = readRow(r, cols, tab, demandesOf);
+    const row = readRow(r, cols, tab, demandesOf, rowsIn);
     if (row) rows.push(row);
   }
   return { tab, tabs, table, rows };
