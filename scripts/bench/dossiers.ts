@@ -251,7 +251,11 @@ async function workerCycle(total: number | undefined) {
     const heap = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number; totalSize: number };
     return {
       dossiersInPortal: portal.admin.dossiers().length,
-      cycleMs: { median: +median(r.ms).toFixed(1), min: +Math.min(...r.ms).toFixed(1), max: +Math.max(...r.ms).toFixed(1) },
+      cycleMs: {
+        median: +median(r.ms).toFixed(1),
+        min: +Math.min(...r.ms).toFixed(1),
+        max: +Math.max(...r.ms).toFixed(1),
+      },
       htmlBytesPerCycle: r.last.bytes,
       storedSnapshotBytes: r.stored,
       workerHeapUsedBytes: heap.usedSize,
