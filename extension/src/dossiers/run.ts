@@ -20,6 +20,8 @@ export interface OverlayRun {
   memory: DossierMemory;
   /** What each marked dossier shows (the marks live in closed shadow roots). */
   marks: Map<string, Mark[]>;
+  /** Resolves once every mark is in the page (the first screen's are there when runOverlay returns). */
+  rendered: Promise<void>;
 }
 
 export interface OverlayOptions {
@@ -73,6 +75,6 @@ export function runOverlay(o: OverlayOptions, signal: AbortSignal): OverlayRun |
     const row = env.rowsByNumero.get(n);
     if (row) placed.push([row, list]);
   }
-  renderAllMarks(placed, signal);
-  return { env, ran, memory, marks };
+  const { done } = renderAllMarks(placed, signal);
+  return { env, ran, memory, marks, rendered: done };
 }
