@@ -54,27 +54,36 @@ export function runCycleHere(req: CycleRequest): Promise<CycleResult> {
 interface ChromeOffscreen {
   offscreen?: {
     createDocument(o: { url: string; reasons: string[]; justification: string }): Promise<void>;
+    closeDocument?(): Promise<void>;
   };
   runtime: { getContexts?(f: { contextTypes: string[] }): Promise<unknown[]> };
 }
+
+/** Cycles using the offscreen document now; the last one out closes it (a renderer is not kept for 15+ minutes). */
+let offscreenUsers = 0;
 
 async function runCycleSomewhere(req: CycleRequest): Promise<CycleResult> {
   if (typeof DOMParser !== "undefined") return runCycleHere(req);
   const chrome = (globalThis as unknown as { chrome: ChromeOffscreen }).chrome;
   if (!chrome?.offscreen) return { kind: "error", message: "no DOMParser and no offscreen API" };
-  const contexts = (await chrome.runtime.getContexts?.({ contextTypes: ["OFFSCREEN_DOCUMENT"] })) ?? [];
-  if (contexts.length === 0)
-    await chrome.offscreen
-      .createDocument({
-        url: (browser.runtime.getURL as (path: string) => string)("/watch-offscreen.html"),
-        reasons: ["DOM_PARSER"],
-        justification: "Read the dossier table of the doctor's dashboard (counts only) for the opt-in watch.",
-      })
-      .catch((e: unknown) => {
-        // two cycles at once: the document exists already
-        if (!String(e).includes("single offscreen")) throw e;
-      });
-  return (await browser.runtime.sendMessage(req)) as CycleResult;
+  offscreenUsers++;
+  try {
+    const contexts = (await chrome.runtime.getContexts?.({ contextTypes: ["OFFSCREEN_DOCUMENT"] })) ?? [];
+    if (contexts.length === 0)
+      await chrome.offscreen
+        .createDocument({
+          url: (browser.runtime.getURL as (path: string) => string)("/watch-offscreen.html"),
+          reasons: ["DOM_PARSER"],
+          justification: "Read the dossier table of the doctor's dashboard (counts only) for the opt-in watch.",
+        })
+        .catch((e: unknown) => {
+          // two cycles at once: the document exists already
+          if (!String(e).includes("single offscreen")) throw e;
+        });
+    return (await browser.runtime.sendMessage(req)) as CycleResult;
+  } finally {
+    if (--offscreenUsers === 0) await chrome.offscreen.closeDocument?.().catch(() => undefined);
+  }
 }
 
 export interface WatchHandle {
