@@ -181,4 +181,44 @@ describe("background watch of the dossiers", () => {
     const back = await waitFor((x) => !x.state.expired && x.settings?.enabled === true, 10_000, "the watch again");
     expect(back.badge).not.toBe("EXP");
   }, 120_000);
+
+  it("« Tout effacer » in the options removes the overlay's memory and the watch's snapshot", async () => {
+    const keys = async () => {
+      const sw = await s.kit.serviceWorker();
+      return sw.evaluate(async () => {
+        const c = (globalThis as unknown as { chrome: { storage: { local: { get(k: null): Promise<object> } } } })
+          .chrome;
+        return Object.keys(await c.storage.local.get(null));
+      });
+    };
+    // The dashboard was visited (overlay memory) and the watch ran a cycle after re-enabling (its snapshot).
+    await dashboard.bringToFront();
+    await dashboard.reload({ waitUntil: "load" });
+    const sw = await s.kit.serviceWorker();
+    await sw.evaluate(() =>
+      (globalThis as unknown as { cpsBridge: { watch: { runNow(): Promise<unknown> } } }).cpsBridge.watch.runNow(),
+    );
+    const before = await keys();
+    expect(before.some((k) => k.startsWith("cpsb.dossiers.v1:"))).toBe(true);
+    expect(before.some((k) => k.startsWith("cpsb.watch.v1:"))).toBe(true);
+    await options.bringToFront();
+    await options.reload({ waitUntil: "load" });
+    await options.waitForFunction(
+      () => /mémorisé/.test(document.querySelector("#cpsb-dossiers-count")?.textContent ?? ""),
+      {
+        timeout: 5_000,
+      },
+    );
+    await options.click("#cpsb-dossiers-clear");
+    await options.waitForFunction(
+      () =>
+        document.querySelector("#cpsb-dossiers-options [role=status]")?.textContent === "Tout est effacé." &&
+        document.querySelector("#cpsb-dossiers-count")?.textContent === "Aucun dossier mémorisé.",
+      { timeout: 5_000 },
+    );
+    const after = await keys();
+    expect(after.filter((k) => k.startsWith("cpsb.dossiers.v1:") || k.startsWith("cpsb.watch.v1:"))).toEqual([]);
+    // The doctor's choice to watch is kept.
+    expect(after).toContain("cpsb.watch.v1.settings");
+  }, 60_000);
 });

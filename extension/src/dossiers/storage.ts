@@ -5,6 +5,7 @@
  */
 import { browser } from "wxt/browser";
 import { type DossierMemory, isMemory } from "./diff-store";
+import { WATCH_SNAPSHOT_PREFIX } from "./watch-storage";
 
 export const MEMORY_PREFIX = "cpsb.dossiers.v1:";
 
@@ -22,10 +23,13 @@ export async function saveMemory(origin: string, memory: DossierMemory): Promise
   await browser.storage.local.set({ [memoryKey(origin)]: memory });
 }
 
-/** « Tout effacer »: every dossier memory of every portal. Returns how many were removed. */
+/**
+ * « Tout effacer »: every dossier memory of every portal and the background watch's snapshots (its settings and
+ * counts-only state stay: a watch left on starts afresh, its next cycle a baseline). Returns how many were removed.
+ */
 export async function clearAllMemories(): Promise<number> {
   const all = (await browser.storage.local.get(null)) as Record<string, unknown>;
-  const keys = Object.keys(all).filter((k) => k.startsWith(MEMORY_PREFIX));
+  const keys = Object.keys(all).filter((k) => k.startsWith(MEMORY_PREFIX) || k.startsWith(WATCH_SNAPSHOT_PREFIX));
   if (keys.length > 0) await browser.storage.local.remove(keys);
   return keys.length;
 }
