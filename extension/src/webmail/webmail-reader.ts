@@ -4,11 +4,20 @@
  * background, or undefined. Pure apart from reading the document; the background applies every rule again.
  */
 import { DEFAULT_OTP_SENDERS, extractOtpCode, isAllowedSender } from "@cps-bridge/protocol/otp/rules";
+import { gmail } from "./gmail";
+import { laposte } from "./laposte";
+import { orange } from "./orange";
+import { outlook } from "./outlook";
 import { roundcube } from "./roundcube";
+import { sfr } from "./sfr";
 import type { Webmail } from "./webmail";
+import { zimbra } from "./zimbra";
 
-/** The selector sets, one per webmail. */
-export const WEBMAILS: readonly Webmail[] = [roundcube];
+/**
+ * The selector sets, one per webmail. The Internet ones ([U], hand-made fixtures) are read only where the content
+ * script runs — loopback for now (entrypoints/webmail.content): their hosts are not yet asked as permissions.
+ */
+export const WEBMAILS: readonly Webmail[] = [roundcube, gmail, outlook, orange, sfr, laposte, zimbra];
 
 export interface WebmailCandidate {
   code: string;
