@@ -152,12 +152,31 @@ export class MailboxService {
     }
   }
 
-  status(): { configured: boolean; connected: boolean; host?: string; user?: string; lastErrorCode?: string } {
+  status(): {
+    configured: boolean;
+    connected: boolean;
+    host?: string;
+    user?: string;
+    port?: number;
+    security?: MailboxSettings["security"];
+    senders?: string[];
+    deleteAfterUse?: boolean;
+    lastErrorCode?: string;
+  } {
     const s = this.settings();
     return {
       configured: s !== undefined,
       connected: this.connected,
-      ...(s ? { host: s.host, user: s.user } : {}),
+      ...(s
+        ? {
+            host: s.host,
+            user: s.user,
+            port: s.port,
+            security: s.security,
+            senders: [...s.senders],
+            deleteAfterUse: s.deleteAfterUse,
+          }
+        : {}),
       ...(this.lastErrorCode ? { lastErrorCode: this.lastErrorCode } : {}),
     };
   }

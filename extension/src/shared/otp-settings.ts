@@ -1,20 +1,57 @@
 /**
  * The OTP autofill's own options (issue 11), in `storage.local` under their own key like the dossier watch's:
- * only a preference — never a code, never a mailbox password (that goes to the agent's OS credential store).
+ * preferences and the sender allow-list — never a code, never a mailbox password (that goes to the agent's OS
+ * credential store). The allow-list here is the one the webmail source and the background apply; the options page
+ * sends the same list to the agent with the mailbox settings (`mailbox.configure` `senders`).
  */
+import { DEFAULT_OTP_SENDERS, parseSenderAddress } from "@cps-bridge/protocol/otp/rules";
 import { browser } from "wxt/browser";
 
 export interface OtpSettings {
   /** Press « Valider » after filling the code. Off by default: the doctor presses it. */
   autoSubmit: boolean;
+  /** The portal's senders whose mails may carry the code (bare addresses, lower case; never empty). */
+  senders: string[];
 }
 
 export const OTP_SETTINGS_KEY = "otpSettings";
-export const DEFAULT_OTP_SETTINGS: Readonly<OtpSettings> = { autoSubmit: false };
+/** As many as the agent accepts (`mailbox.configure`). */
+export const MAX_OTP_SENDERS = 20;
+export const DEFAULT_OTP_SETTINGS: Readonly<OtpSettings> = { autoSubmit: false, senders: [...DEFAULT_OTP_SENDERS] };
+
+export type SenderListParse =
+  | { ok: true; senders: string[] }
+  | { ok: false; bad: string }
+  | { ok: false; tooMany: true };
+
+/**
+ * What the doctor typed (one address per line, or separated by commas/spaces) → the allow-list. Each entry must be
+ * exactly one bare address (no display name: `Name <a@b>` is refused so that what is shown is what is matched);
+ * duplicates are dropped; empty → the default list.
+ */
+export function parseSenderList(text: string): SenderListParse {
+  const parts = text
+    .split(/[\n,;\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const out: string[] = [];
+  for (const p of parts) {
+    const a = parseSenderAddress(p);
+    if (!a || a !== p.toLowerCase()) return { ok: false, bad: p };
+    if (!out.includes(a)) out.push(a);
+  }
+  if (out.length > MAX_OTP_SENDERS) return { ok: false, tooMany: true };
+  return { ok: true, senders: out.length > 0 ? out : [...DEFAULT_OTP_SENDERS] };
+}
 
 export function parseOtpSettings(raw: unknown): OtpSettings {
   const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  return { autoSubmit: r.autoSubmit === true };
+  const list = Array.isArray(r.senders) ? r.senders.filter((x): x is string => typeof x === "string") : [];
+  const senders = parseSenderList(list.join("\n"));
+  return {
+    autoSubmit: r.autoSubmit === true,
+    senders: senders.ok && list.length > 0 ? senders.senders : [...DEFAULT_OTP_SENDERS],
+  };
 }
 
 export async function loadOtpSettings(): Promise<OtpSettings> {

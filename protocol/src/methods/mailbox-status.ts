@@ -12,6 +12,11 @@ export const mailboxStatus = defineMethod({
     connected: v.boolean(),
     host: v.optional(v.string()),
     user: v.optional(v.string()),
+    /** Since 1.2 agents of this release: the rest of the saved settings (no password), so a page can re-save them. */
+    port: v.optional(v.number()),
+    security: v.optional(v.picklist(["tls", "starttls", "none"])),
+    senders: v.optional(v.array(v.string())),
+    deleteAfterUse: v.optional(v.boolean()),
     lastErrorCode: v.optional(
       v.pipe(
         v.string(),

@@ -72,7 +72,7 @@ describe("MailboxSection", () => {
     expect(box.checked).toBe(false);
     fireEvent.click(box);
     await waitFor(async () =>
-      expect((await browser.storage.local.get("otpSettings")).otpSettings).toEqual({ autoSubmit: true }),
+      expect((await browser.storage.local.get("otpSettings")).otpSettings).toMatchObject({ autoSubmit: true }),
     );
   });
 });

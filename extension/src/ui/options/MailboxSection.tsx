@@ -246,7 +246,7 @@ export function MailboxSection({ lang }: { lang: UiLanguage }) {
               name="otpAutoSubmit"
               checked={otp.autoSubmit}
               onChange={(e) => {
-                const next = { autoSubmit: (e.target as HTMLInputElement).checked };
+                const next = { ...otp, autoSubmit: (e.target as HTMLInputElement).checked };
                 setOtp(next);
                 void saveOtpSettings(next);
               }}
