@@ -6,6 +6,8 @@
  * (or any `[email]` in the header `.gE`/`.iw`), never from the shown name; the date from `span.g3[title]`. The last
  * message of the conversation that shows a body is the one read.
  */
+
+import { addressOf } from "./selector-webmail";
 import { parseShownDate, textOf, type Webmail } from "./webmail";
 
 export const gmailSelectors = {
@@ -15,15 +17,6 @@ export const gmailSelectors = {
   date: "span.g3[title]",
   body: "div.a3s",
 } as const;
-
-const ADDRESS = /^[^\s<>@"',;]+@[^\s<>@"',;]+$/;
-/** The bare address of an attribute value: `Name <a@b>` or exactly `a@b`; a display name is never taken. */
-function addressOf(value: string | null | undefined): string | undefined {
-  const v = (value ?? "").trim();
-  const angle = /<([^<>\s]+)>\s*$/.exec(v)?.[1];
-  const a = angle ?? v;
-  return ADDRESS.test(a) ? a.toLowerCase() : undefined;
-}
 
 function openedMessage(doc: Document): Element | undefined {
   const bodies = [...doc.querySelectorAll(gmailSelectors.body)];

@@ -7,6 +7,8 @@
  * words, is skipped), looked for only in the reading pane before the body; the date from `[data-testid="SentReceivedSavedTime"]`, else an element whose title/label looks
  * like a date; the message id from the URL path `/id/<id>`.
  */
+
+import { addressOf } from "./selector-webmail";
 import { parseShownDate, textOf, type Webmail } from "./webmail";
 
 export const outlookSelectors = {
@@ -17,15 +19,6 @@ export const outlookSelectors = {
   date: '[data-testid="SentReceivedSavedTime"], [data-testid="ReceivedTime"], time[datetime]',
   body: 'div[aria-label="Corps du message"], div[aria-label="Message body"]',
 } as const;
-
-const ADDRESS = /^[^\s<>@"',;]+@[^\s<>@"',;]+$/;
-/** The bare address of an attribute value: `Name <a@b>` (also `De : Name <a@b>`) or exactly `a@b`. */
-function addressOf(value: string | null | undefined): string | undefined {
-  const v = (value ?? "").trim();
-  const angle = /<([^<>\s]+)>\s*$/.exec(v)?.[1];
-  const a = angle ?? v;
-  return ADDRESS.test(a) ? a.toLowerCase() : undefined;
-}
 
 function idOf(url: URL): string | undefined {
   const m = /\/id\/([^/?#]+)/.exec(url.pathname)?.[1];
