@@ -11,6 +11,7 @@ import {
   typePin,
 } from "@cps-bridge/scripts/demo/pin-window";
 import { type Slice, type SliceOptions, startSlice } from "@cps-bridge/scripts/demo/slice";
+import { DOCTOR } from "@cps-bridge/scripts/mock-portal/testing/flows";
 import type { InsertOptions } from "@cps-bridge/scripts/testbed/card-host";
 import type { ProfileName } from "@cps-bridge/scripts/testbed/cards/virtual-card";
 import type { Page, Target } from "puppeteer-core";
@@ -61,7 +62,7 @@ export function logout(s: Slice): Promise<void> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The mock's password account (scripts/src/mock-portal/accounts.ts). */
-export const PASSWORD_ACCOUNT = { user: "899700218896", password: "Motdepasse-Test-2025" } as const;
+export const PASSWORD_ACCOUNT = { user: DOCTOR.username, password: DOCTOR.password } as const;
 
 /**
  * Logs in by identifiant + mot de passe and the e-mailed code read from the mock's admin (not the OTP autofill:

@@ -23,7 +23,7 @@ import { launchBrowser } from "../src/browser/launch";
 import { PATHS } from "../src/mock-portal/paths";
 import { createMockPortal } from "../src/mock-portal/portal";
 import { TestBrowser } from "../src/mock-portal/testing/browser";
-import { passwordStep, submitOtp } from "../src/mock-portal/testing/flows";
+import { DOCTOR, passwordStep, submitOtp } from "../src/mock-portal/testing/flows";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 7);
 const TDB = "/Trajectoire/pages/AccesRestreint/Angular/App.aspx/MedecinLiberal/TDB";
@@ -232,8 +232,8 @@ async function workerCycle(total: number | undefined) {
     const origin = new URL(base).origin;
     const page = await kit.browser.newPage();
     await page.goto(`${base}${PATHS.login}`, { waitUntil: "load" });
-    await page.type("#UserName", "899700218896");
-    await page.type("#Password", "Motdepasse-Test-2025");
+    await page.type("#UserName", DOCTOR.username);
+    await page.type("#Password", DOCTOR.password);
     await Promise.all([page.waitForNavigation(), page.click("#LoginButton")]);
     await page.type("#CodeOTP", portal.admin.lastOtp()!.code);
     await Promise.all([page.waitForNavigation(), page.click("#btnValider")]);

@@ -152,31 +152,13 @@ export class MailboxService {
     }
   }
 
-  status(): {
-    configured: boolean;
-    connected: boolean;
-    host?: string;
-    user?: string;
-    port?: number;
-    security?: MailboxSettings["security"];
-    senders?: string[];
-    deleteAfterUse?: boolean;
-    lastErrorCode?: string;
-  } {
+  /** Configured or not, connected or not, and the saved settings (which hold no password). */
+  status(): { configured: boolean; connected: boolean; lastErrorCode?: string } & Partial<MailboxSettings> {
     const s = this.settings();
     return {
       configured: s !== undefined,
       connected: this.connected,
-      ...(s
-        ? {
-            host: s.host,
-            user: s.user,
-            port: s.port,
-            security: s.security,
-            senders: [...s.senders],
-            deleteAfterUse: s.deleteAfterUse,
-          }
-        : {}),
+      ...(s ? { ...s, senders: [...s.senders] } : {}),
       ...(this.lastErrorCode ? { lastErrorCode: this.lastErrorCode } : {}),
     };
   }

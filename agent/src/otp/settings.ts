@@ -3,7 +3,7 @@
  * allow-list and "delete the mail after use". A 0600 JSON file in the agent's config directory.
  */
 import { imapSettings, MailAddressSchema } from "@cps-bridge/protocol/methods/mailbox-configure";
-import { DEFAULT_OTP_SENDERS } from "@cps-bridge/protocol/otp/rules";
+import { DEFAULT_OTP_SENDERS, MAX_OTP_SENDERS } from "@cps-bridge/protocol/otp/rules";
 import * as v from "valibot";
 import { readFileIfExists, writePrivateFileAtomic } from "../bridge/secure-file";
 
@@ -12,7 +12,7 @@ export const MailboxSettingsSchema = v.object({
   port: imapSettings.port,
   security: imapSettings.security,
   user: imapSettings.user,
-  senders: v.pipe(v.array(MailAddressSchema), v.minLength(1), v.maxLength(20)),
+  senders: v.pipe(v.array(MailAddressSchema), v.minLength(1), v.maxLength(MAX_OTP_SENDERS)),
   deleteAfterUse: v.boolean(),
 });
 export type MailboxSettings = v.InferOutput<typeof MailboxSettingsSchema>;

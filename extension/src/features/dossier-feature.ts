@@ -128,13 +128,6 @@ function placeMarks(row: DossierRow, marks: Mark[], sheet: CSSStyleSheet | undef
   return host;
 }
 
-/** Renders the marks of one row into a closed shadow root placed after the dossier number. */
-export function renderMarks(row: DossierRow, marks: Mark[], signal: AbortSignal): HTMLElement {
-  const host = placeMarks(row, marks, sharedSheet(row.row.ownerDocument));
-  signal.addEventListener("abort", () => host.remove(), { once: true });
-  return host;
-}
-
 /** Rows whose marks are placed synchronously: more than a screen of the portal's table (about 25 rows show). */
 export const FIRST_SCREEN_ROWS = 120;
 /** Rows placed per later task: ≈ 20 ms per 1,000 rows, under the 50-ms long-task line; fewer tasks, fewer relayouts of the table (300: all placed in 742 ms, 1,000: 454 ms on 2,000 dossiers). */

@@ -43,7 +43,6 @@ describe("renderAllMarks", () => {
   });
 
   it("a small table is placed entirely at once", async () => {
-    table(FIRST_SCREEN_ROWS);
     renderAllMarks(table(10), new AbortController().signal);
     expect(document.querySelectorAll(MARK_TAG).length).toBe(10);
   });

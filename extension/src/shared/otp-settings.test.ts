@@ -1,6 +1,6 @@
-import { DEFAULT_OTP_SENDERS } from "@cps-bridge/protocol/otp/rules";
+import { DEFAULT_OTP_SENDERS, MAX_OTP_SENDERS } from "@cps-bridge/protocol/otp/rules";
 import { describe, expect, it } from "vitest";
-import { MAX_OTP_SENDERS, parseOtpSettings, parseSenderList } from "./otp-settings";
+import { parseOtpSettings, parseSenderList } from "./otp-settings";
 
 describe("the OTP sender allow-list", () => {
   it("reads one address per line (or commas), lower-cased, without duplicates", () => {

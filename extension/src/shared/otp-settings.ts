@@ -4,7 +4,7 @@
  * credential store). The allow-list here is the one the webmail source and the background apply; the options page
  * sends the same list to the agent with the mailbox settings (`mailbox.configure` `senders`).
  */
-import { DEFAULT_OTP_SENDERS, parseSenderAddress } from "@cps-bridge/protocol/otp/rules";
+import { DEFAULT_OTP_SENDERS, MAX_OTP_SENDERS, parseSenderAddress } from "@cps-bridge/protocol/otp/rules";
 import { browser } from "wxt/browser";
 
 export interface OtpSettings {
@@ -15,8 +15,6 @@ export interface OtpSettings {
 }
 
 export const OTP_SETTINGS_KEY = "otpSettings";
-/** As many as the agent accepts (`mailbox.configure`). */
-export const MAX_OTP_SENDERS = 20;
 export const DEFAULT_OTP_SETTINGS: Readonly<OtpSettings> = { autoSubmit: false, senders: [...DEFAULT_OTP_SENDERS] };
 
 export type SenderListParse =

@@ -4,6 +4,7 @@
  * over the wire, never logged.
  */
 import * as v from "valibot";
+import { MAX_OTP_SENDERS } from "../otp/rules";
 import { defineMethod, GENERIC_ERRORS } from "./define";
 
 export const ImapHostSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(253), v.regex(/^[A-Za-z0-9.-]+$/));
@@ -23,7 +24,7 @@ export const mailboxConfigure = defineMethod({
   params: v.strictObject({
     ...imapSettings,
     /** The sender allow-list (default: DEFAULT_OTP_SENDERS of otp/rules.ts). */
-    senders: v.optional(v.pipe(v.array(MailAddressSchema), v.minLength(1), v.maxLength(20))),
+    senders: v.optional(v.pipe(v.array(MailAddressSchema), v.minLength(1), v.maxLength(MAX_OTP_SENDERS))),
     /** Delete the code's mail after use. Off by default. */
     deleteAfterUse: v.optional(v.boolean()),
   }),

@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import { isErrorCode } from "../errors";
 import { defineMethod, GENERIC_ERRORS } from "./define";
+import { ImapSecuritySchema, MailAddressSchema } from "./mailbox-configure";
 
 export const mailboxStatus = defineMethod({
   name: "mailbox.status",
@@ -14,8 +15,8 @@ export const mailboxStatus = defineMethod({
     user: v.optional(v.string()),
     /** Since 1.2 agents of this release: the rest of the saved settings (no password), so a page can re-save them. */
     port: v.optional(v.number()),
-    security: v.optional(v.picklist(["tls", "starttls", "none"])),
-    senders: v.optional(v.array(v.string())),
+    security: v.optional(ImapSecuritySchema),
+    senders: v.optional(v.array(MailAddressSchema)),
     deleteAfterUse: v.optional(v.boolean()),
     lastErrorCode: v.optional(
       v.pipe(

@@ -17,6 +17,9 @@ export const OTP_SKEW_MS = 30_000;
  * the training instance included (the guide's training mail shows the same address). The regional variants are
  * [U]: plausible addresses of regional instances not seen in a real mail; the doctor's allow-list is editable.
  */
+/** The longest sender allow-list the agent keeps (`mailbox.configure` `senders`) and the options accept. */
+export const MAX_OTP_SENDERS = 20;
+
 export const DEFAULT_OTP_SENDERS: readonly string[] = [
   "no_reply.trajectoire@sante-ra.fr",
   // [U] regional instances (SESAN Île-de-France, Normandie): addresses guessed from their domains.
