@@ -9,6 +9,7 @@
  */
 import { EXTENSION_MANIFEST_KEY, GECKO_EXTENSION_ID } from "@cps-bridge/protocol/extension-ids";
 import { defineConfig } from "wxt";
+import { webmailOriginPatterns } from "./src/webmail/webmail-services";
 
 /** Optional origins of the dossier watch (issue 12 §3): the two portal hosts and the loopback mock. */
 const WATCH_ORIGINS = [
@@ -17,6 +18,11 @@ const WATCH_ORIGINS = [
   "http://localhost/*",
   "http://127.0.0.1/*",
 ];
+/**
+ * Optional origins of the OTP autofill's Internet webmails (issue 11 §2), asked one service at a time when the doctor
+ * ticks it in the options; the content script is then registered there at run time (scripting).
+ */
+const OPTIONAL_ORIGINS = [...WATCH_ORIGINS, ...webmailOriginPatterns()];
 const ICONS = { 16: "icon/16.png", 32: "icon/32.png", 48: "icon/48.png", 96: "icon/96.png", 128: "icon/128.png" };
 
 export default defineConfig({
@@ -34,7 +40,8 @@ export default defineConfig({
     // alarms: wakes the worker once a minute while the agent is away, so the badge recovers without a click.
     // Nothing else: ws://127.0.0.1 needs no host permission (shared/research/feasibility.md §5 (d)).
     // notifications: the opt-in dossier watch's counts-only notification (issue 12 §3, docs/permissions.md).
-    permissions: ["storage", "alarms", "notifications", ...(browser === "firefox" ? [] : ["offscreen"])],
+    // scripting: registers the webmail content script on the Internet webmails the doctor ticked (issue 11 §2).
+    permissions: ["storage", "alarms", "notifications", "scripting", ...(browser === "firefox" ? [] : ["offscreen"])],
     ...(browser === "firefox"
       ? {
           // 115: first ESR with storage.session (the state snapshot) for MV2.
@@ -48,16 +55,17 @@ export default defineConfig({
           },
           // WXT turns `action` into `browser_action` for MV2 but drops its icons.
           browser_action: { default_icon: { 16: ICONS[16], 32: ICONS[32] }, default_title: "__MSG_actionTitle__" },
-          // MV2: optional origins live in optional_permissions (asked at the watch's opt-in).
-          optional_permissions: WATCH_ORIGINS,
+          // MV2: optional origins live in optional_permissions (asked at the watch's or a webmail's opt-in).
+          optional_permissions: OPTIONAL_ORIGINS,
         }
       : {
           // Fixes the Chrome/Edge id to banlgmakknkcdfmohidddadanllieedl (protocol/src/extension-ids.ts): the
           // agent allows exactly that Origin. 116: WebSocket traffic keeps an MV3 service worker alive.
           key: EXTENSION_MANIFEST_KEY,
           minimum_chrome_version: "116",
-          // The dossier watch's fetch of the dashboard, asked at opt-in (permissions.request), never at install.
-          optional_host_permissions: WATCH_ORIGINS,
+          // The dossier watch's fetch of the dashboard and the ticked webmails, asked at opt-in (permissions.request),
+          // never at install.
+          optional_host_permissions: OPTIONAL_ORIGINS,
         }),
   }),
   zip: {

@@ -2,14 +2,43 @@ import { IDBFactory } from "fake-indexeddb";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { STATE_PORT } from "../shared/messages";
+import { OTP_SETTINGS_KEY } from "../shared/otp-settings";
 import { SETTINGS_KEY } from "../shared/settings";
 import { cps3Reader, FakeAgent } from "../test-support/fake-agent";
 import { RECONNECT_ALARM, startBackground } from "./main";
+import { WEBMAIL_SCRIPT_ID } from "./otp/webmail-scripts";
 
 type ConnectListener = (port: unknown) => void;
 
+/** What wxt's fake browser lacks: permission events and `contains`, and `scripting` (in memory). */
+const granted = new Set<string>();
+let permissionListeners: Array<() => void> = [];
+const registeredScripts = new Map<string, { matches: string[]; js: string[] }>();
+function fakePermissionsAndScripting() {
+  permissionListeners = [];
+  registeredScripts.clear();
+  Object.assign(fakeBrowser.permissions, {
+    onAdded: { addListener: (l: () => void) => permissionListeners.push(l) },
+    onRemoved: { addListener: (l: () => void) => permissionListeners.push(l) },
+    contains: async ({ origins }: { origins: string[] }) => origins.every((o) => granted.has(o)),
+  });
+  Object.assign(fakeBrowser, {
+    scripting: {
+      getRegisteredContentScripts: async ({ ids }: { ids: string[] }) =>
+        ids.filter((id) => registeredScripts.has(id)).map((id) => ({ id })),
+      registerContentScripts: async (list: Array<{ id: string; matches: string[]; js: string[] }>) => {
+        for (const x of list) registeredScripts.set(x.id, x);
+      },
+      unregisterContentScripts: async ({ ids }: { ids: string[] }) => {
+        for (const id of ids) registeredScripts.delete(id);
+      },
+    },
+  });
+}
+
 async function boot() {
   fakeBrowser.reset();
+  fakePermissionsAndScripting();
   const connectListeners: ConnectListener[] = [];
   Object.assign(fakeBrowser.runtime, {
     getManifest: () => ({ version: "0.1.0" }),
@@ -84,6 +113,27 @@ describe("startBackground", () => {
     const create = vi.spyOn(fakeBrowser.tabs, "create");
     await fakeBrowser.runtime.onInstalled.trigger({ reason: "install" });
     expect(create).toHaveBeenCalledWith({ url: "chrome-extension://test-extension-id/pair.html" });
+    handle.client.stop();
+  });
+
+  it("registers the webmail script only on ticked webmails' granted origins, and follows ticks and grants", async () => {
+    granted.clear();
+    const { handle } = await boot();
+    expect(registeredScripts.size).toBe(0);
+    // Ticked but not granted yet: nothing runs there.
+    await fakeBrowser.storage.local.set({ [OTP_SETTINGS_KEY]: { webmails: ["gmail", "outlook"] } });
+    await vi.waitFor(() => expect(handle.webmailScripts.registered).toEqual([]));
+    granted.add("https://mail.google.com/*");
+    for (const l of permissionListeners) l();
+    await vi.waitFor(() =>
+      expect(registeredScripts.get(WEBMAIL_SCRIPT_ID)).toMatchObject({
+        matches: ["https://mail.google.com/*"],
+        js: ["content-scripts/webmail.js"],
+      }),
+    );
+    // Unticked: unregistered, though the permission is still granted.
+    await fakeBrowser.storage.local.set({ [OTP_SETTINGS_KEY]: { webmails: ["outlook"] } });
+    await vi.waitFor(() => expect(registeredScripts.has(WEBMAIL_SCRIPT_ID)).toBe(false));
     handle.client.stop();
   });
 });

@@ -13,6 +13,13 @@ import { combineBadge } from "../dossiers/watch";
 import { startDossierWatch, type WatchHandle } from "../dossiers/watch-background";
 import type { WatchState } from "../dossiers/watch-storage";
 import { resolveLanguage } from "../i18n/index";
+import {
+  DEFAULT_OTP_SETTINGS,
+  loadOtpSettings,
+  OTP_SETTINGS_KEY,
+  type OtpSettings,
+  parseOtpSettings,
+} from "../shared/otp-settings";
 import { DEFAULT_SETTINGS, loadSettings, parseSettings, SETTINGS_KEY, type Settings } from "../shared/settings";
 import { initialState } from "../shared/state";
 import { AgentClient } from "./agent/agent-client";
@@ -21,6 +28,7 @@ import { browserSocketFactory, type SocketFactory } from "./agent/socket";
 import { type ActionApi, BADGE_COLORS, createBadgeUpdater } from "./badge";
 import { HANDLERS } from "./handlers/index";
 import { OtpBroker, sessionUsedStore } from "./otp/broker";
+import { type ContentScriptsLike, type ScriptingLike, WebmailScripts } from "./otp/webmail-scripts";
 import { PinRequests } from "./pin/pin-requests";
 import { Router } from "./router";
 import type { Services } from "./services";
@@ -46,6 +54,8 @@ export interface BackgroundHandle {
   workerStart: number;
   /** The dossier watch (issue 12 §3): `runNow()` for the e2e and the bench. */
   watch: WatchHandle;
+  /** The webmail content script's run-time registration (issue 11 §2): `registered` for the e2e. */
+  webmailScripts: WebmailScripts;
 }
 
 const BROWSER_LABELS: Record<string, string> = { edge: "Edge", firefox: "Firefox", chromium: "Chromium" };
@@ -56,6 +66,7 @@ function browserName(): string {
 export function startBackground(options: BackgroundOptions = {}): BackgroundHandle {
   const workerStart = Math.round(performance.timeOrigin);
   let settings: Settings = { ...DEFAULT_SETTINGS };
+  let otpSettings: OtpSettings = { ...DEFAULT_OTP_SETTINGS };
   const language = () => resolveLanguage(settings.language, browser.i18n?.getUILanguage?.());
   const store = new StateStore(initialState(settings.agentPort, language()), browser.storage.session);
   const ownBaseUrl = browser.runtime.getURL("/");
@@ -85,7 +96,16 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     },
     used: sessionUsedStore(browser.storage.session),
     now: () => Date.now(),
+    // The doctor's allow-list (options); the agent applies the same list, sent with mailbox.configure.
+    webmailSenders: () => otpSettings.senders,
   });
+  const scripting = (browser as unknown as { scripting?: Partial<ScriptingLike> }).scripting;
+  const webmailScripts = new WebmailScripts({
+    scripting: typeof scripting?.registerContentScripts === "function" ? (scripting as ScriptingLike) : undefined,
+    contentScripts: (browser as unknown as { contentScripts?: ContentScriptsLike }).contentScripts,
+    granted: (origins) => browser.permissions.contains({ origins }),
+  });
+  const syncWebmails = () => webmailScripts.sync(otpSettings.webmails).catch(() => []);
   const services: Services = {
     store,
     client,
@@ -117,6 +137,8 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     store.setLanguage(language());
     store.setPort(settings.agentPort);
     await store.restore().catch(() => false);
+    otpSettings = await loadOtpSettings().catch(() => ({ ...DEFAULT_OTP_SETTINGS }));
+    await syncWebmails();
     client.start();
     await updateBadge(store.get()).catch(() => {});
     browser.alarms.create(RECONNECT_ALARM, { periodInMinutes: 1 });
@@ -137,7 +159,12 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
   });
   browser.windows.onRemoved.addListener((windowId) => pins.windowRemoved(windowId));
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area !== "local" || !(SETTINGS_KEY in changes)) return;
+    if (area !== "local") return;
+    if (OTP_SETTINGS_KEY in changes) {
+      otpSettings = parseOtpSettings(changes[OTP_SETTINGS_KEY]?.newValue);
+      void ready.then(syncWebmails);
+    }
+    if (!(SETTINGS_KEY in changes)) return;
     const before = settings;
     settings = parseSettings(changes[SETTINGS_KEY]?.newValue);
     store.setLanguage(language());
@@ -146,10 +173,22 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
       client.reconnectNow({ force: true });
     }
   });
+  // A permission granted or withdrawn outside the options page (chrome://extensions, about:addons).
+  browser.permissions.onAdded?.addListener(() => void ready.then(syncWebmails));
+  browser.permissions.onRemoved?.addListener(() => void ready.then(syncWebmails));
   browser.runtime.onInstalled.addListener(({ reason }) => {
     // First install: the doctor's next step is pairing, so show it.
     if (reason === "install") void browser.tabs.create({ url: browser.runtime.getURL("/pair.html") });
   });
 
-  return { ready, store, client, pins, requestPinAndSign: (req) => pins.requestPinAndSign(req), workerStart, watch };
+  return {
+    ready,
+    store,
+    client,
+    pins,
+    requestPinAndSign: (req) => pins.requestPinAndSign(req),
+    workerStart,
+    watch,
+    webmailScripts,
+  };
 }

@@ -82,6 +82,8 @@ export interface MessageMap {
       user: string;
       password?: string;
       deleteAfterUse?: boolean;
+      /** The sender allow-list (options « Expéditeurs autorisés »); absent: the agent keeps its saved list. */
+      senders?: string[];
     };
     answer: Answer<{ credentialStore: "keyring" | "file" }>;
   };
@@ -93,7 +95,18 @@ export interface MessageMap {
   /** Options: is a mailbox configured, connected; last error. */
   "mailbox.status": {
     request: Record<string, never>;
-    answer: Answer<{ configured: boolean; connected: boolean; host?: string; user?: string; lastErrorCode?: string }>;
+    answer: Answer<{
+      configured: boolean;
+      connected: boolean;
+      host?: string;
+      user?: string;
+      /** The rest of the saved settings (never the password), so that a page can re-save them. */
+      port?: number;
+      security?: "tls" | "starttls" | "none";
+      senders?: string[];
+      deleteAfterUse?: boolean;
+      lastErrorCode?: string;
+    }>;
   };
   /** Diagnostics page: one fix the doctor clicked (never without the click); the agent re-runs its check. */
   "diagnostics.fix": {

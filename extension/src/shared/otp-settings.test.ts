@@ -27,6 +27,15 @@ describe("the OTP sender allow-list", () => {
     expect(parseOtpSettings({ autoSubmit: true, senders: ["a@exemple.fr"] })).toEqual({
       autoSubmit: true,
       senders: ["a@exemple.fr"],
+      webmails: [],
     });
+  });
+  it("enabled webmails: only known ids, each once, none by default", () => {
+    expect(parseOtpSettings(undefined).webmails).toEqual([]);
+    expect(parseOtpSettings({ webmails: ["outlook", "evil", "gmail", "gmail", 3] }).webmails).toEqual([
+      "gmail",
+      "outlook",
+    ]);
+    expect(parseOtpSettings({ webmails: "gmail" }).webmails).toEqual([]);
   });
 });

@@ -6,16 +6,26 @@
  */
 import { DEFAULT_OTP_SENDERS, MAX_OTP_SENDERS, parseSenderAddress } from "@cps-bridge/protocol/otp/rules";
 import { browser } from "wxt/browser";
+import { knownWebmailIds } from "../webmail/webmail-services";
 
 export interface OtpSettings {
   /** Press « Valider » after filling the code. Off by default: the doctor presses it. */
   autoSubmit: boolean;
   /** The portal's senders whose mails may carry the code (bare addresses, lower case; never empty). */
   senders: string[];
+  /**
+   * The Internet webmails (webmail/webmail-services.ts ids) the doctor turned on in the options; their origins were
+   * granted as optional host permissions then. Empty by default: no content script runs on any Internet webmail.
+   */
+  webmails: string[];
 }
 
 export const OTP_SETTINGS_KEY = "otpSettings";
-export const DEFAULT_OTP_SETTINGS: Readonly<OtpSettings> = { autoSubmit: false, senders: [...DEFAULT_OTP_SENDERS] };
+export const DEFAULT_OTP_SETTINGS: Readonly<OtpSettings> = {
+  autoSubmit: false,
+  senders: [...DEFAULT_OTP_SENDERS],
+  webmails: [],
+};
 
 export type SenderListParse =
   | { ok: true; senders: string[] }
@@ -49,6 +59,7 @@ export function parseOtpSettings(raw: unknown): OtpSettings {
   return {
     autoSubmit: r.autoSubmit === true,
     senders: senders.ok && list.length > 0 ? senders.senders : [...DEFAULT_OTP_SENDERS],
+    webmails: knownWebmailIds(Array.isArray(r.webmails) ? r.webmails : []),
   };
 }
 
@@ -58,4 +69,11 @@ export async function loadOtpSettings(): Promise<OtpSettings> {
 
 export async function saveOtpSettings(s: OtpSettings): Promise<void> {
   await browser.storage.local.set({ [OTP_SETTINGS_KEY]: parseOtpSettings(s) });
+}
+
+/** Read-modify-write of some fields, so that two sections of the options never overwrite each other's fields. */
+export async function updateOtpSettings(patch: Partial<OtpSettings>): Promise<OtpSettings> {
+  const next = parseOtpSettings({ ...(await loadOtpSettings()), ...patch });
+  await browser.storage.local.set({ [OTP_SETTINGS_KEY]: next });
+  return next;
 }

@@ -18,6 +18,7 @@ export const mailboxConfigureHandler = defineHandler({
       user: req.user,
       ...(req.password ? { password: req.password } : {}),
       ...(req.deleteAfterUse !== undefined ? { deleteAfterUse: req.deleteAfterUse } : {}),
+      ...(req.senders && req.senders.length > 0 ? { senders: [...req.senders] } : {}),
     });
     return { ok: true, credentialStore: r.credentialStore };
   },
@@ -50,6 +51,10 @@ export const mailboxStatusHandler = defineHandler({
       connected: r.connected,
       ...(r.host ? { host: r.host } : {}),
       ...(r.user ? { user: r.user } : {}),
+      ...(r.port !== undefined ? { port: r.port } : {}),
+      ...(r.security ? { security: r.security } : {}),
+      ...(r.senders ? { senders: [...r.senders] } : {}),
+      ...(r.deleteAfterUse !== undefined ? { deleteAfterUse: r.deleteAfterUse } : {}),
       ...(r.lastErrorCode ? { lastErrorCode: r.lastErrorCode } : {}),
     };
   },

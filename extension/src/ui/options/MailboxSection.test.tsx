@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 /** The mailbox section: presets, the password sent once to the agent and never kept, errors in French. */
+import { DEFAULT_OTP_SENDERS } from "@cps-bridge/protocol/otp/rules";
 import { cleanup, fireEvent, render, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { browser } from "wxt/browser";
@@ -52,6 +53,8 @@ describe("MailboxSection", () => {
       security: "tls",
       user: "dr.martin@orange.fr",
       password: "mot-de-passe-secret",
+      // The options' allow-list goes with it (the default one here).
+      senders: ["no_reply.trajectoire@sante-ra.fr", ...DEFAULT_OTP_SENDERS.slice(1)],
     });
     expect(o.q<HTMLInputElement>('input[name="password"]').value).toBe("");
     expect(JSON.stringify(await browser.storage.local.get(null))).not.toContain("mot-de-passe-secret");

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "../../i18n/index";
-import { DEFAULT_OTP_SETTINGS, loadOtpSettings, type OtpSettings, saveOtpSettings } from "../../shared/otp-settings";
+import { DEFAULT_OTP_SETTINGS, loadOtpSettings, type OtpSettings, updateOtpSettings } from "../../shared/otp-settings";
 import type { UiLanguage } from "../../shared/state";
 import { send } from "../send";
 import { MAIL_PRESETS, presetForAddress } from "./mail-presets";
@@ -15,7 +15,7 @@ const M = {
     title: "Code de connexion reçu par e-mail",
     lead: "Après l'identifiant et le mot de passe, le portail vous envoie un code à 6 chiffres par e-mail (expéditeur no_reply.trajectoire@sante-ra.fr, valable 10 minutes). Si vous indiquez ici votre boîte aux lettres, cps-bridge lit ce code dès son arrivée et le place dans le champ du portail : vous n'avez plus qu'à cliquer sur « Valider ». Seuls les e-mails de cet expéditeur sont lus ; aucun autre e-mail n'est ouvert. Votre mot de passe de messagerie est confié au trousseau de votre système (ou, à défaut, à un fichier protégé de l'agent) ; l'extension ne le garde pas.",
     webmail:
-      "Vous lisez vos e-mails dans le navigateur ? Sans rien configurer, cps-bridge lit aussi le code dans les webmails connus quand l'e-mail y est ouvert.",
+      "Vous lisez vos e-mails dans le navigateur ? Pas besoin de boîte aux lettres ici : cochez plutôt votre webmail dans « Lire le code dans mon webmail » ci-dessous.",
     mssante:
       "Messagerie MSSanté ou autre fournisseur : choisissez « Autre » et recopiez les réglages IMAP donnés par votre opérateur.",
     provider: "Fournisseur",
@@ -46,7 +46,7 @@ const M = {
     title: "Login code received by e-mail",
     lead: "After the username and password, the portal e-mails you a 6-digit code (sender no_reply.trajectoire@sante-ra.fr, valid 10 minutes). If you give your mailbox here, cps-bridge reads that code as soon as it arrives and puts it into the portal's field: you only click « Valider ». Only mails from that sender are read; no other mail is opened. Your mail password goes to your system's keyring (or else a protected file of the agent); the extension does not keep it.",
     webmail:
-      "You read your mail in the browser? With nothing to configure, cps-bridge also reads the code in known webmails when the mail is open there.",
+      "You read your mail in the browser? No mailbox needed here: tick your webmail in “Read the code in my webmail” below instead.",
     mssante: "MSSanté messaging or another provider: choose « Other » and copy the IMAP settings your operator gives.",
     provider: "Provider",
     other: "Other (manual entry)",
@@ -101,6 +101,9 @@ export function MailboxSection({ lang }: { lang: UiLanguage }) {
       if (a.configured && a.host && a.user) {
         setHost(a.host);
         setUser(a.user);
+        if (a.port !== undefined) setPort(a.port);
+        if (a.security !== undefined) setSecurity(a.security);
+        if (a.deleteAfterUse !== undefined) setDeleteAfterUse(a.deleteAfterUse);
         setPreset(MAIL_PRESETS.find((p) => p.host === a.host)?.id ?? "other");
         setStatus({ kind: "info", text: s.configured(a.user, a.host) });
       } else setStatus({ kind: "info", text: s.notConfigured });
@@ -136,6 +139,8 @@ export function MailboxSection({ lang }: { lang: UiLanguage }) {
       user: user.trim(),
       ...(password ? { password } : {}),
       deleteAfterUse,
+      // The same allow-list as the webmail source (options « Expéditeurs autorisés »).
+      senders: (await loadOtpSettings().catch(() => DEFAULT_OTP_SETTINGS)).senders,
     });
     setBusy(false);
     if (a.ok) {
@@ -246,9 +251,9 @@ export function MailboxSection({ lang }: { lang: UiLanguage }) {
               name="otpAutoSubmit"
               checked={otp.autoSubmit}
               onChange={(e) => {
-                const next = { ...otp, autoSubmit: (e.target as HTMLInputElement).checked };
-                setOtp(next);
-                void saveOtpSettings(next);
+                const autoSubmit = (e.target as HTMLInputElement).checked;
+                setOtp({ ...otp, autoSubmit });
+                void updateOtpSettings({ autoSubmit });
               }}
             />
             {s.autoSubmit}

@@ -6,7 +6,9 @@ import { useExtensionState } from "../use-extension-state";
 import { DossiersSection } from "./DossiersSection";
 import { MailboxSection } from "./MailboxSection";
 import { OptionsPage } from "./OptionsPage";
+import { SendersSection } from "./SendersSection";
 import { WatchSection } from "./WatchSection";
+import { WebmailSection } from "./WebmailSection";
 
 export function OptionsApp() {
   const state = useExtensionState();
@@ -31,6 +33,8 @@ export function OptionsApp() {
         }}
       />
       <MailboxSection lang={state.language} />
+      <WebmailSection lang={state.language} />
+      <SendersSection lang={state.language} />
       <DossiersSection />
       <WatchSection origins={[...settings.portalOrigins, ...settings.developerOrigins]} lang={state.language} />
     </>
