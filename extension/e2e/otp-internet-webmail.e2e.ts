@@ -30,15 +30,16 @@ let s: Slice;
 let portal: Page;
 let webmail: Page;
 /** What the intercepted Gmail tab serves next. */
-let served = { code: "000000", id: "none" };
+let served: { code: string; id: string; sender?: string } = { code: "000000", id: "none" };
 
 /** The Gmail fixture with this code, this message id and the current minute, as Gmail shows it. */
-function gmailPage(code: string, id: string): string {
+function gmailPage(code: string, id: string, sender = "no_reply.trajectoire@sante-ra.fr"): string {
   const d = new Date();
   const shown = `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
   return FIXTURE.replace(/482913/g, code)
     .replace(/title="[^"]*2026 09:02"/, `title="${shown}"`)
-    .replace(/data-legacy-message-id="[^"]+"/, `data-legacy-message-id="${id}"`);
+    .replace(/data-legacy-message-id="[^"]+"/, `data-legacy-message-id="${id}"`)
+    .replaceAll("no_reply.trajectoire@sante-ra.fr", sender);
 }
 
 async function registered(): Promise<string[]> {
@@ -81,7 +82,11 @@ beforeAll(async () => {
   await webmail.setRequestInterception(true);
   webmail.on("request", (r: HTTPRequest) => {
     if (r.url().startsWith("https://mail.google.com/")) {
-      void r.respond({ status: 200, contentType: "text/html; charset=utf-8", body: gmailPage(served.code, served.id) });
+      void r.respond({
+        status: 200,
+        contentType: "text/html; charset=utf-8",
+        body: gmailPage(served.code, served.id, served.sender),
+      });
     } else void r.continue();
   });
 }, 180_000);
@@ -131,6 +136,44 @@ describe("OTP from an Internet webmail (Gmail-shaped page on https://mail.google
     await portalScreenshot(portal, "otp-internet-webmail-02-filled", "otp");
     await Promise.all([portal.waitForNavigation({ timeout: 15_000 }), portal.click("#btnValider")]);
     expect(s.isDashboard(portal.url())).toBe(true);
+    await s.logout();
+  });
+
+  it("a sender outside the allow-list is not read until the doctor adds it in the options", async () => {
+    const region = "no_reply.trajectoire@sante-exemple.fr";
+    let code = await codeStep();
+    served = { code, id: "cpsb-e2e-other-sender", sender: region };
+    await openGmail();
+    await sleep(1_500);
+    await portal.bringToFront();
+    expect(await portal.$eval("#CodeOTP", (e) => (e as HTMLInputElement).value)).toBe("");
+    await s.logout();
+
+    const options = await s.kit.openExtensionPage("options.html");
+    await options.waitForSelector('textarea[name="senders"]');
+    await options.$eval(
+      'textarea[name="senders"]',
+      (e, extra) => {
+        const t = e as HTMLTextAreaElement;
+        t.value = `${t.value}\n${extra}`;
+        t.dispatchEvent(new Event("input", { bubbles: true }));
+      },
+      region,
+    );
+    await options.click('[data-action="senders-save"]');
+    await options.waitForSelector('[data-senders-status="ok"]', { timeout: 5_000 });
+    await screenshot(options, "otp-internet-webmail-03-senders", "#cpsb-senders-options");
+    await options.close();
+
+    code = await codeStep();
+    served = { code, id: "cpsb-e2e-added-sender", sender: region };
+    await openGmail();
+    await portal.bringToFront();
+    await portal.waitForFunction(
+      (c) => (document.querySelector("#CodeOTP") as HTMLInputElement)?.value === c,
+      { timeout: 5_000 },
+      code,
+    );
     await s.logout();
   });
 

@@ -84,7 +84,7 @@ export function SendersSection({ lang }: { lang: UiLanguage }) {
         <form onSubmit={save} data-form="senders">
           <textarea
             name="senders"
-            rows={3}
+            rows={Math.min(12, Math.max(3, text.split("\n").length + 1))}
             style={{ width: "100%" }}
             spellcheck={false}
             value={text}
