@@ -58,6 +58,25 @@ async function openGmail(): Promise<void> {
   await webmail.goto(`https://mail.google.com/mail/u/0/?ik=${served.id}#inbox/${served.id}`, { waitUntil: "load" });
 }
 
+/** Opens the Gmail tab, then checks the portal's field stayed empty. */
+async function expectGmailNotRead(): Promise<void> {
+  await openGmail();
+  await sleep(1_500);
+  await portal.bringToFront();
+  expect(await portal.$eval("#CodeOTP", (e) => (e as HTMLInputElement).value)).toBe("");
+}
+
+/** Opens the Gmail tab, then waits for this code in the portal's field. */
+async function expectGmailFills(code: string): Promise<void> {
+  await openGmail();
+  await portal.bringToFront();
+  await portal.waitForFunction(
+    (c) => (document.querySelector("#CodeOTP") as HTMLInputElement)?.value === c,
+    { timeout: 5_000 },
+    code,
+  );
+}
+
 async function codeStep(): Promise<string> {
   await portal.bringToFront();
   await portal.goto(s.loginUrl, { waitUntil: "load" });
@@ -100,10 +119,7 @@ describe("OTP from an Internet webmail (Gmail-shaped page on https://mail.google
     expect(await registered()).toEqual([]);
     const code = await codeStep();
     served = { code, id: "cpsb-e2e-before-tick" };
-    await openGmail();
-    await sleep(1_500);
-    await portal.bringToFront();
-    expect(await portal.$eval("#CodeOTP", (e) => (e as HTMLInputElement).value)).toBe("");
+    await expectGmailNotRead();
     await s.logout();
   });
 
@@ -124,13 +140,7 @@ describe("OTP from an Internet webmail (Gmail-shaped page on https://mail.google
 
     const code = await codeStep();
     served = { code, id: "cpsb-e2e-after-tick" };
-    await openGmail();
-    await portal.bringToFront();
-    await portal.waitForFunction(
-      (c) => (document.querySelector("#CodeOTP") as HTMLInputElement)?.value === c,
-      { timeout: 5_000 },
-      code,
-    );
+    await expectGmailFills(code);
     const filled = await waitForPanel(portal, "otp", (p) => p.data["otp-state"] === "filled");
     expect(filled.text).toContain("lu dans votre webmail");
     await portalScreenshot(portal, "otp-internet-webmail-02-filled", "otp");
@@ -143,10 +153,7 @@ describe("OTP from an Internet webmail (Gmail-shaped page on https://mail.google
     const region = "no_reply.trajectoire@sante-exemple.fr";
     let code = await codeStep();
     served = { code, id: "cpsb-e2e-other-sender", sender: region };
-    await openGmail();
-    await sleep(1_500);
-    await portal.bringToFront();
-    expect(await portal.$eval("#CodeOTP", (e) => (e as HTMLInputElement).value)).toBe("");
+    await expectGmailNotRead();
     await s.logout();
 
     const options = await s.kit.openExtensionPage("options.html");
@@ -167,13 +174,7 @@ describe("OTP from an Internet webmail (Gmail-shaped page on https://mail.google
 
     code = await codeStep();
     served = { code, id: "cpsb-e2e-added-sender", sender: region };
-    await openGmail();
-    await portal.bringToFront();
-    await portal.waitForFunction(
-      (c) => (document.querySelector("#CodeOTP") as HTMLInputElement)?.value === c,
-      { timeout: 5_000 },
-      code,
-    );
+    await expectGmailFills(code);
     await s.logout();
   });
 
@@ -191,10 +192,7 @@ describe("OTP from an Internet webmail (Gmail-shaped page on https://mail.google
     expect(await registered()).toEqual([]);
     const code = await codeStep();
     served = { code, id: "cpsb-e2e-after-untick" };
-    await openGmail();
-    await sleep(1_500);
-    await portal.bringToFront();
-    expect(await portal.$eval("#CodeOTP", (e) => (e as HTMLInputElement).value)).toBe("");
+    await expectGmailNotRead();
     await s.logout();
   });
 });
