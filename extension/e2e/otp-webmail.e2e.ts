@@ -12,7 +12,7 @@ import { DEFAULT_MAIL_USER, type Dovecot, startDovecot } from "@cps-bridge/scrip
 import { hasRoundcube, type Roundcube, startRoundcube } from "@cps-bridge/scripts/mail/roundcube";
 import type { Page } from "puppeteer-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cleanUp, openLoginTracked, sleep, startLoginSlice } from "./login-helpers";
+import { cleanUp, openLoginTracked, PASSWORD_ACCOUNT, sleep, startLoginSlice } from "./login-helpers";
 
 const USER = DEFAULT_MAIL_USER.user;
 let d: Dovecot;
@@ -47,8 +47,8 @@ afterEach(async () => {
 
 async function passwordStep(): Promise<Page> {
   const page = await openLoginTracked(s, pages);
-  await page.type("#UserName", "899700218896");
-  await page.type("#Password", "Motdepasse-Test-2025");
+  await page.type("#UserName", PASSWORD_ACCOUNT.user);
+  await page.type("#Password", PASSWORD_ACCOUNT.password);
   await Promise.all([page.waitForNavigation({ timeout: 15_000 }), page.click("#LoginButton")]);
   return page;
 }

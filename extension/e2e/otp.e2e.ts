@@ -18,7 +18,7 @@ import { buildMail } from "@cps-bridge/scripts/mock-portal/mail/rfc5322";
 import type { Page } from "puppeteer-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixtureHtml } from "../src/portal/fixtures/load";
-import { cleanUp, openLoginTracked, sleep, startLoginSlice } from "./login-helpers";
+import { cleanUp, openLoginTracked, PASSWORD_ACCOUNT, sleep, startLoginSlice } from "./login-helpers";
 
 const USER = DEFAULT_MAIL_USER.user;
 const OTP_PAGE = /\/LoginOTP\.aspx/i;
@@ -50,8 +50,8 @@ const fieldValue = (page: Page) => page.$eval("#CodeOTP", (e) => (e as HTMLInput
 /** Identifiant + mot de passe on the mock's login page; resolves on the code step. */
 async function passwordStep(): Promise<Page> {
   const page = await openLoginTracked(s, pages);
-  await page.type("#UserName", "899700218896");
-  await page.type("#Password", "Motdepasse-Test-2025");
+  await page.type("#UserName", PASSWORD_ACCOUNT.user);
+  await page.type("#Password", PASSWORD_ACCOUNT.password);
   await Promise.all([page.waitForNavigation({ timeout: 15_000 }), page.click("#LoginButton")]);
   expect(page.url()).toMatch(OTP_PAGE);
   return page;

@@ -25,6 +25,7 @@ import { otpVariantMail } from "@cps-bridge/scripts/mock-portal/mail/otp-variant
 import { buildMail } from "@cps-bridge/scripts/mock-portal/mail/rfc5322";
 import { ImapFlow } from "imapflow";
 import { startSlice } from "../src/demo/slice";
+import { DOCTOR } from "../src/mock-portal/testing/flows";
 
 const args = process.argv.slice(2);
 const RUNS = Math.min(50, Number(args[args.indexOf("--runs") + 1]) || 15);
@@ -149,8 +150,8 @@ if (!args.includes("--no-browser")) {
     try {
       for (let i = 0; i < Math.min(RUNS, 12) + 1; i++) {
         const page = await slice.openLogin();
-        await page.type("#UserName", "899700218896");
-        await page.type("#Password", "Motdepasse-Test-2025");
+        await page.type("#UserName", DOCTOR.username);
+        await page.type("#Password", DOCTOR.password);
         await Promise.all([page.waitForNavigation(), page.click("#LoginButton")]);
         const code = slice.portal.admin.lastOtp()?.code ?? "";
         void idle.idle().catch(() => undefined);
