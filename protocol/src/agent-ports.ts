@@ -1,5 +1,5 @@
 /**
- * Which agent port a pairing code is for (docs/protocol.md §11). `cps-bridge pair` asks the user's own agent over its
+ * Which agent port a pairing code is for (docs/protocol.md §13). `cps-bridge pair` asks the user's own agent over its
  * per-user control channel, so the port it reports is trustworthy; the code the doctor types carries it: when the
  * agent listens on a port of AGENT_PORT_RANGE (extension-ids.ts) the printed code is 7 digits, the index of the port
  * in the range followed by the 6-digit secret of the window. The extension then sends the secret to that port only,

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the per-user port discovery (docs/agent.md §12, docs/protocol.md §11): how long the extension's own
+ * Benchmark of the per-user port discovery (docs/agent.md §12, docs/protocol.md §13): how long the extension's own
  * client (extension/src/background/agent/agent-client.ts over `ws`, scripts/src/multi-user/extension-client.ts)
  * takes to find its agent after the agent changed port, when it has to scan the whole range. Worst case staged with
  * real agent processes: the extension's pairing says 17777, where "another user's" agent now listens (it names

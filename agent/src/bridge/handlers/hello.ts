@@ -28,7 +28,7 @@ export const hello: Handler<"hello"> = (params, ctx) => {
     capabilities: agentCapabilities(),
     testMode: services.config.testMode,
     pairing: { open: services.pairingWindow.isOpen() },
-    // Lets the extension scanning the port range skip other users' agents (docs/protocol.md §11).
+    // Lets the extension scanning the port range skip other users' agents (docs/protocol.md §13).
     agentKeyId: pairingIdOf(services.agentKey.publicKeySpki),
   };
 };

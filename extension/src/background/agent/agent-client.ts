@@ -288,7 +288,7 @@ export class AgentClient {
 
   /**
    * Ports to try, in order: where this extension last found its agent, where it paired, the configured port (options
-   * page), then the fallback range (docs/protocol.md §11).
+   * page), then the fallback range (docs/protocol.md §13).
    */
   private candidatePorts(pairing: Pairing | undefined): number[] {
     const ports = [this.foundPort, pairing?.port, this.opts.port(), ...(this.opts.fallbackPorts ?? [])];

@@ -1,5 +1,5 @@
 /**
- * The per-user port (docs/protocol.md §11): several users' agents on the ports of AGENT_PORT_RANGE, the extension
+ * The per-user port (docs/protocol.md §13): several users' agents on the ports of AGENT_PORT_RANGE, the extension
  * finding its own by the key it pinned, and pairing reaching only the agent whose port index the code carries.
  * Fake agents on a fake loopback (test-support/fake-agent.ts); the real two-user run is
  * agent/src/bridge/multi-user.itest.ts.
