@@ -33,6 +33,13 @@ describe("config", () => {
     expect(c.limits.maxInFlightPerConnection).toBe(defaultConfig().limits.maxInFlightPerConnection);
   });
 
+  it("a port from the file or a flag is explicit (only it is tried); the default lets start take the range", () => {
+    expect(loadConfig(undefined).portExplicit).toBe(false);
+    expect(loadConfig(file({ logLevel: "info" })).portExplicit).toBe(false);
+    expect(loadConfig(file({ port: 18000 }))).toMatchObject({ port: 18000, portExplicit: true });
+    expect(loadConfig(undefined, { port: 17777 })).toMatchObject({ port: 17777, portExplicit: true });
+  });
+
   it("refuses to listen anywhere but 127.0.0.1", () => {
     expect(() => loadConfig(file({ host: "0.0.0.0" }))).toThrow(/Adresse d'écoute refusée/);
     expect(() => loadConfig(undefined, { host: "::" })).toThrow(ConfigError);

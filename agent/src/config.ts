@@ -33,8 +33,13 @@ export interface RateRules {
 
 export interface AgentConfig {
   host: string;
-  /** 0 = any free port (tests). */
+  /** 0 = any free port (tests). Without `portExplicit`, the first free port of AGENT_PORT_RANGE instead. */
   port: number;
+  /**
+   * The port came from `--port` or `config.json`: only that one is tried (ERR_PORT_IN_USE if taken). Otherwise the
+   * agent takes the first free port of AGENT_PORT_RANGE (protocol/src/extension-ids.ts; docs/agent.md §12).
+   */
+  portExplicit: boolean;
   /** Exact extension origins accepted without pairing-time registration (Chrome/Edge ids). */
   allowedOrigins: string[];
   testMode: boolean;
@@ -76,6 +81,7 @@ export function defaultConfig(): AgentConfig {
   return {
     host: LISTEN_HOST,
     port: DEFAULT_AGENT_PORT,
+    portExplicit: false,
     allowedOrigins: [...DEFAULT_ALLOWED_ORIGINS],
     testMode: false,
     logLevel: "info",
@@ -181,7 +187,10 @@ export function loadConfig(configFile: string | undefined, cli: CliOverrides = {
     applyFile(c, r.output);
   }
   if (cli.host !== undefined) c.host = cli.host;
-  if (cli.port !== undefined) c.port = cli.port;
+  if (cli.port !== undefined) {
+    c.port = cli.port;
+    c.portExplicit = true;
+  }
   if (cli.testMode) c.testMode = true;
   if (cli.testAnchorsFile !== undefined) c.testAnchorsFile = cli.testAnchorsFile;
   validateConfig(c);
@@ -190,7 +199,10 @@ export function loadConfig(configFile: string | undefined, cli: CliOverrides = {
 
 function applyFile(c: AgentConfig, f: ConfigFile): void {
   if (f.host !== undefined) c.host = f.host;
-  if (f.port !== undefined) c.port = f.port;
+  if (f.port !== undefined) {
+    c.port = f.port;
+    c.portExplicit = true;
+  }
   if (f.allowedOrigins) c.allowedOrigins = [...new Set([...c.allowedOrigins, ...f.allowedOrigins])];
   if (f.logLevel) c.logLevel = f.logLevel;
   if (f.limits) Object.assign(c.limits, f.limits);

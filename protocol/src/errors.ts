@@ -206,6 +206,36 @@ export const ERRORS = {
     likelyReason: "A card or reader that stopped answering, or an overloaded machine.",
     howToResolve: "Retry; check `cps-bridge card` and the agent log.",
   }),
+  ERR_PORT_IN_USE: d({
+    group: "transport",
+    retriable: false,
+    fr: "Le port choisi pour le programme cps-bridge est déjà utilisé par un autre programme.",
+    remedyFr:
+      "Retirez le port de la configuration pour que cps-bridge en choisisse un libre, ou choisissez-en un autre (« cps-bridge start --port N ») et indiquez-le dans les options de l'extension.",
+    en: "The port chosen for the cps-bridge agent is already used by another program.",
+    remedyEn:
+      "Remove the port from the configuration so cps-bridge picks a free one, or choose another (`cps-bridge start --port N`) and set it in the extension options.",
+    thrownWhen:
+      "`cps-bridge start` with a port given by `--port` or `config.json` cannot listen on it (EADDRINUSE); `details.port` names it.",
+    likelyReason: "Another program, or another user's agent, listens on that port.",
+    howToResolve:
+      "Drop the explicit port (the agent then takes the first free port of 17777–17786), or pick another port and set it in the extension options.",
+  }),
+  ERR_NO_FREE_PORT: d({
+    group: "transport",
+    retriable: false,
+    fr: "Aucun des ports prévus pour le programme cps-bridge (17777 à 17786) n'est libre sur cet ordinateur.",
+    remedyFr:
+      "Fermez la session d'un utilisateur qui n'en a plus besoin, ou choisissez un port libre (« cps-bridge start --port N ») et indiquez-le dans les options de l'extension.",
+    en: "None of the ports reserved for the cps-bridge agent (17777 to 17786) is free on this computer.",
+    remedyEn:
+      "Log out a user who no longer needs it, or choose a free port (`cps-bridge start --port N`) and set it in the extension options.",
+    thrownWhen:
+      "`cps-bridge start` without an explicit port finds every port of the fallback range taken; `details.ports` lists them.",
+    likelyReason: "Ten users' agents already run on this machine (terminal server), or other programs hold the ports.",
+    howToResolve:
+      "Free a port of the range, or configure an explicit port outside it (`config.json` `port` or `--port`) and the same port in the extension options.",
+  }),
 
   // ───────────────────────────── PC/SC: service, readers, card presence ─────────────────────────────
   ERR_PCSC_SERVICE_DOWN: d({

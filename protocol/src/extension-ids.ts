@@ -21,3 +21,15 @@ export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = [`chrome-extension://$
 
 /** Default agent port on 127.0.0.1 (configurable in the agent and in the extension options). */
 export const DEFAULT_AGENT_PORT = 17_777;
+
+/**
+ * The ports an agent may take when none is configured: the default first, then the next ones (docs/agent.md §12).
+ * One agent per user (the instance lock), so ten users of one terminal server each get one; the extension finds its
+ * own by the key it pinned at pairing, never by the port (docs/protocol.md §13). Ten so the index is one digit of
+ * the pairing code.
+ */
+export const AGENT_PORT_RANGE_SIZE = 10;
+export const AGENT_PORT_RANGE: readonly number[] = Array.from(
+  { length: AGENT_PORT_RANGE_SIZE },
+  (_, i) => DEFAULT_AGENT_PORT + i,
+);

@@ -1,11 +1,13 @@
 /**
  * The agent process, in order: per-user directories → one-agent lock → agent key and pairings → card service →
- * WebSocket bridge on 127.0.0.1 → control channel for the CLI → state file for `cps-bridge status`. `stop()` undoes
+ * WebSocket bridge on 127.0.0.1 (explicit port, else the first free one of the range) → control channel for the CLI → state file for `cps-bridge status`. `stop()` undoes
  * it in reverse (sockets closed with 1001, card service stopped, lock released); a failure half-way undoes what was
  * done. Used by `cps-bridge start` and by tests that need a whole agent in-process.
  */
 import { rmSync } from "node:fs";
+import { formatPairingEntry, pairingEntry } from "@cps-bridge/protocol/agent-ports";
 import { BridgeError } from "@cps-bridge/protocol/errors";
+import { AGENT_PORT_RANGE } from "@cps-bridge/protocol/extension-ids";
 import type { Logger } from "pino";
 import type { CardService } from "../card-service";
 import type { AgentConfig } from "../config";
@@ -62,6 +64,45 @@ export interface StartAgentOptions {
   mailCa?: string[];
 }
 
+/**
+ * Binds the bridge: the configured port when it is explicit (ERR_PORT_IN_USE if taken: the doctor chose it and set
+ * the same one in the extension), else the first free port of AGENT_PORT_RANGE (ERR_NO_FREE_PORT when all ten are
+ * taken). Another user's agent holding a port of the range is just a taken port here: the one-agent-per-user lock
+ * was taken before, so this user has no agent of their own on any of them.
+ */
+export async function listenOnAgentPort(server: BridgeServer, config: AgentConfig, log: Logger): Promise<number> {
+  const inUse = (e: unknown) => (e as NodeJS.ErrnoException).code === "EADDRINUSE";
+  if (config.portExplicit) {
+    try {
+      return await server.start();
+    } catch (e) {
+      if (inUse(e)) {
+        throw new BridgeError("ERR_PORT_IN_USE", `Le port ${config.port} est déjà utilisé par un autre programme.`, {
+          port: config.port,
+        });
+      }
+      throw e;
+    }
+  }
+  const taken: number[] = [];
+  for (const candidate of AGENT_PORT_RANGE) {
+    config.port = candidate;
+    try {
+      const port = await server.start();
+      if (taken.length > 0) log.info({ event: "bridge.port.fallback", port, taken }, "default port taken, fallback");
+      return port;
+    } catch (e) {
+      if (!inUse(e)) throw e;
+      taken.push(candidate);
+    }
+  }
+  throw new BridgeError(
+    "ERR_NO_FREE_PORT",
+    `Aucun port libre de ${AGENT_PORT_RANGE[0]} à ${AGENT_PORT_RANGE[AGENT_PORT_RANGE.length - 1]}.`,
+    { ports: taken },
+  );
+}
+
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
   const { paths, config, log, agentVersion } = options;
   ensureAgentDirs(paths);
@@ -90,18 +131,19 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       ...(config.testMode && options.mailCa ? { ca: options.mailCa } : {}),
     });
     undo.push(() => mailbox.close());
-    const server = new BridgeServer({ config, cardService, pairings, agentKey, log, agentVersion, mailbox });
-    let port: number;
-    try {
-      port = await server.start();
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
-        throw new BridgeError("ERR_INTERNAL", `Le port ${config.port} est déjà utilisé par un autre programme.`, {
-          port: config.port,
-        });
-      }
-      throw e;
-    }
+    // The server reads the port when it binds: a copy of the configuration, so trying the range changes nothing of
+    // the caller's.
+    const serverConfig: AgentConfig = { ...config };
+    const server = new BridgeServer({
+      config: serverConfig,
+      cardService,
+      pairings,
+      agentKey,
+      log,
+      agentVersion,
+      mailbox,
+    });
+    const port = await listenOnAgentPort(server, serverConfig, log);
     undo.push(() => server.stop());
     const startedAt = new Date().toISOString();
 
@@ -146,6 +188,10 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
               code: w.code,
               formatted: formatPairingCode(w.code),
               expiresAt: new Date(w.expiresAt).toISOString(),
+              // What the doctor types: the code with this agent's port index in front (protocol/src/agent-ports.ts).
+              port,
+              entry: pairingEntry(w.code, port),
+              entryFormatted: formatPairingEntry(w.code, port),
             },
             keepOpen: wait,
           };

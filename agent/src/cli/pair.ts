@@ -1,11 +1,13 @@
 /**
  * `cps-bridge pair [--json] [--no-wait]`: asks the running agent (control channel only — never reachable from a
  * browser) to open a 2-minute pairing window, prints the 6-digit code, and waits until the extension used it, the
- * window expired, or it was locked by wrong codes. Ctrl-C closes the window. `--json` prints one JSON object per
+ * window expired, or it was locked by wrong codes. The code printed carries the agent's port index (7 digits, protocol/src/agent-ports.ts),
+ * so the extension sends it to this user's agent only; the port is printed too. Ctrl-C closes the window. `--json` prints one JSON object per
  * line (`{code, formatted, expiresAt}` then the outcome) for scripts and the Puppeteer kit; `--no-wait` leaves the
  * window open and returns at once.
  * Exit codes: 0 paired (or window opened with --no-wait), 1 expired / locked / refused, 3 agent not running.
  */
+import { agentPortIndex } from "@cps-bridge/protocol/agent-ports";
 import type { Command } from "commander";
 import { describeError, EXIT, err, out, paths, rootOptions, t } from "../bridge/cli-support";
 import { AgentNotRunningError } from "../bridge/control-channel";
@@ -15,6 +17,10 @@ interface Opened {
   code: string;
   formatted: string;
   expiresAt: string;
+  /** The agent's WebSocket port; `entry` is what the doctor types (the port index, then the code). */
+  port?: number;
+  entry?: string;
+  entryFormatted?: string;
 }
 
 export function register(program: Command): void {
@@ -67,13 +73,25 @@ export function register(program: Command): void {
       }
       if (opts.json) out(JSON.stringify(opened));
       else {
+        const shown = opened.entryFormatted ?? opened.formatted;
         out(
           t(
             lang,
-            `Code d'appairage : ${opened.formatted} — valable 2 minutes. Saisissez-le dans l'extension cps-bridge.`,
-            `Pairing code: ${opened.formatted} — valid for 2 minutes. Type it in the cps-bridge extension.`,
+            `Code d'appairage : ${shown} — valable 2 minutes. Saisissez-le dans l'extension cps-bridge.`,
+            `Pairing code: ${shown} — valid for 2 minutes. Type it in the cps-bridge extension.`,
           ),
         );
+        if (opened.port !== undefined) {
+          out(
+            agentPortIndex(opened.port) === undefined
+              ? t(
+                  lang,
+                  `Programme sur le port ${opened.port} (hors de la plage habituelle) : indiquez ce port dans les options de l'extension.`,
+                  `Agent on port ${opened.port} (outside the usual range): set this port in the extension options.`,
+                )
+              : t(lang, `Programme sur le port ${opened.port}.`, `Agent on port ${opened.port}.`),
+          );
+        }
       }
       if (!outcome) {
         process.exitCode = EXIT.ok;

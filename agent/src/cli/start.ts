@@ -4,9 +4,12 @@
  * file); listens on 127.0.0.1 only; logs JSON lines to the per-user rotated log file (PIN, OTP and national ids
  * redacted). SIGTERM / SIGINT (and `stop` on the control channel) stop it cleanly: sockets closed with 1001, card
  * service stopped, lock released.
- * Exit codes: 0 stopped cleanly, 1 could not start (port in use, bad config, already running).
+ * Without --port (or `port` in config.json) it takes the first free port of 17777–17786 (agent-runtime.ts) and prints
+ * it; `status` and `pair` print it too (they ask this user's own agent over the control channel, never a port).
+ * Exit codes: 0 stopped cleanly, 1 could not start (port in use, no free port, bad config, already running).
  */
 import { readFileSync } from "node:fs";
+import { ERRORS, isBridgeError } from "@cps-bridge/protocol/errors";
 import type { Command } from "commander";
 import { startAgent } from "../bridge/agent-runtime";
 import { AGENT_VERSION } from "../bridge/agent-version";
@@ -28,7 +31,11 @@ export function register(program: Command): void {
   program
     .command("start")
     .description("Démarre l'agent (127.0.0.1 uniquement) / starts the agent (127.0.0.1 only)")
-    .option("--port <n>", "port d'écoute (défaut 17777) / listening port (default 17777)", parsePort)
+    .option(
+      "--port <n>",
+      "port d'écoute (défaut : le premier libre de 17777 à 17786) / listening port (default: first free of 17777-17786)",
+      parsePort,
+    )
     .option("--test-mode", "accepte le banc de test (cartes et PKI de test) / accept the test bench PKI and cards")
     .option(
       "--test-anchors <file>",
@@ -92,6 +99,17 @@ export function register(program: Command): void {
               lang,
               `cps-bridge est déjà démarré pour cet utilisateur (pid ${e.pid}). « cps-bridge status » pour le voir.`,
               `cps-bridge is already running for this user (pid ${e.pid}). See \`cps-bridge status\`.`,
+            ),
+          );
+        } else if (isBridgeError(e) && (e.code === "ERR_PORT_IN_USE" || e.code === "ERR_NO_FREE_PORT")) {
+          // The port sentence (with its number), then the code's remedy (protocol/src/errors.ts).
+          log.error({ err: e, code: e.code }, "agent failed to start");
+          const d = ERRORS[e.code];
+          err(
+            t(
+              lang,
+              `Démarrage impossible : ${e.message} ${d.remedyFr} (${e.code})`,
+              `Could not start: ${d.en} ${d.remedyEn} (${e.code})`,
             ),
           );
         } else {

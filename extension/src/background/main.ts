@@ -5,6 +5,7 @@
  * pairing from IndexedDB, the last snapshot from storage.session, then a fresh agent connection.
  */
 
+import { AGENT_PORT_RANGE } from "@cps-bridge/protocol/extension-ids";
 import { otpCancel } from "@cps-bridge/protocol/methods/otp-cancel";
 import { otpWait } from "@cps-bridge/protocol/methods/otp-wait";
 import { browser } from "wxt/browser";
@@ -75,6 +76,8 @@ export function startBackground(options: BackgroundOptions = {}): BackgroundHand
     pairings: new IndexedDbPairingStore(options.indexedDB ?? indexedDB),
     createSocket: options.createSocket ?? browserSocketFactory,
     port: () => settings.agentPort,
+    // The agent takes the first free port of the range: the client scans it for the key it pinned.
+    fallbackPorts: AGENT_PORT_RANGE,
     ownOrigin: new URL(ownBaseUrl).origin,
     clientVersion: browser.runtime.getManifest().version,
     language,

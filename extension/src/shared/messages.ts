@@ -26,7 +26,7 @@ export type Answer<T extends object = object> = ({ ok: true } & T) | Failure;
 export interface MessageMap {
   /** Popup "Réessayer", pairing page waiting for the agent: connect now instead of after the backoff. */
   "agent.reconnect": { request: Record<string, never>; answer: Answer };
-  /** Pairing page: the 6-digit code shown by `cps-bridge pair`. */
+  /** Pairing page: the code shown by `cps-bridge pair` (7 digits: port index + code; 6 for a port set in the options). */
   "pairing.submit": { request: { code: string }; answer: Answer };
   /** Options: forget this browser's pairing. */
   "pairing.forget": { request: Record<string, never>; answer: Answer };

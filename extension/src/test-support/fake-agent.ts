@@ -1,7 +1,8 @@
 /**
  * An in-process stand-in for the cps-bridge agent, speaking the real wire contract of @cps-bridge/protocol
  * (envelope, method schemas, the auth transcript with real ECDSA P-256 keys), for the unit tests of the agent
- * client. The real agent is exercised by the end-to-end tests (extension/e2e/).
+ * client. The real agent is exercised by the end-to-end tests (extension/e2e/). `FakeLoopback` puts several of them
+ * on ports of 127.0.0.1 (a terminal server's users), nothing listening elsewhere.
  */
 import {
   authTranscript,
@@ -85,6 +86,8 @@ export class FakeAgent {
   private keys: CryptoKeyPair | undefined;
   /** Sign auth challenges with another key than the one given at pairing (a foreign program on the port). */
   impostor = false;
+  /** Name its key in `hello` (`agentKeyId`), as agents of the per-user port range do; older agents do not. */
+  announceKeyId = false;
 
   readonly factory: SocketFactory = (url) => {
     const s = new FakeSocket(this, url);
@@ -148,6 +151,7 @@ export class FakeAgent {
           capabilities: ["hello", "heartbeat", "readers.list", "card.status", "pin.verify", "login.sign", "events"],
           testMode: this.testMode,
           pairing: { open: this.pairingCode !== undefined },
+          ...(this.announceKeyId ? { agentKeyId: await this.keyId() } : {}),
         };
       case "heartbeat":
         return { time: new Date().toISOString() };
@@ -203,6 +207,13 @@ export class FakeAgent {
     }
   }
 
+  /** hello's agentKeyId: the first 16 hex digits of SHA-256 of the agent's SPKI. */
+  async keyId(): Promise<string> {
+    const spki = base64ToBytes(await exportAuthPublicKey(this.keys!.publicKey))!;
+    const d = new Uint8Array(await crypto.subtle.digest("SHA-256", spki as Uint8Array<ArrayBuffer>));
+    return Array.from(d.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   private requireAuth(socket: FakeSocket): void {
     if (!socket.authenticated) throw new BridgeError("ERR_NOT_AUTHENTICATED");
   }
@@ -242,4 +253,30 @@ export function cps3Reader(overrides: Partial<ReaderStatus> = {}): ReaderStatus 
     pin: { triesLeft: 3, maxTries: 3, blocked: false, verified: false },
     ...overrides,
   };
+}
+
+/** Several fake agents on ports of 127.0.0.1: a socket to a port nobody holds closes before opening (1006). */
+export class FakeLoopback {
+  readonly agents = new Map<number, FakeAgent>();
+  /** Ports asked for, in order. */
+  readonly dialed: number[] = [];
+  private readonly nobody = Object.assign(new FakeAgent(), { listening: false });
+
+  readonly factory: SocketFactory = (url) => {
+    const port = Number(new URL(url).port);
+    this.dialed.push(port);
+    return (this.agents.get(port) ?? this.nobody).factory(url);
+  };
+
+  /** Puts `agent` on `port` (removing it from any other port). */
+  place(port: number, agent: FakeAgent): void {
+    for (const [p, a] of this.agents) if (a === agent) this.agents.delete(p);
+    this.agents.set(port, agent);
+  }
+
+  /** Stops whatever listens on `port`: its connections close 1001. */
+  vacate(port: number): void {
+    this.agents.get(port)?.closeAll();
+    this.agents.delete(port);
+  }
 }

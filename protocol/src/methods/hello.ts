@@ -37,6 +37,13 @@ export const hello = defineMethod({
       /** A `cps-bridge pair` window is open now: `pair.complete` can succeed. */
       open: v.boolean(),
     }),
+    /**
+     * Which agent this is: the first 16 hex digits of SHA-256 of its public key (SPKI DER), the key `pair.complete`
+     * answers. A claim, not a proof (only `auth.challenge` proves the key): a client looking for the agent it
+     * pinned skips agents that name another key without sending them anything more (docs/protocol.md §13).
+     * Optional: absent from agents before it.
+     */
+    agentKeyId: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/))),
   }),
   requiresAuth: false,
   cardOperation: false,

@@ -9,6 +9,7 @@ import { agentCapabilities } from "@cps-bridge/protocol/methods/index";
 import { PROTOCOL_VERSION, versionMismatch } from "@cps-bridge/protocol/version";
 import type { Handler } from "../context";
 import { agentStateOf } from "../events";
+import { pairingIdOf } from "../pairing-store";
 
 export const hello: Handler<"hello"> = (params, ctx) => {
   const mismatch = versionMismatch(params.protocolVersion);
@@ -27,5 +28,7 @@ export const hello: Handler<"hello"> = (params, ctx) => {
     capabilities: agentCapabilities(),
     testMode: services.config.testMode,
     pairing: { open: services.pairingWindow.isOpen() },
+    // Lets the extension scanning the port range skip other users' agents (docs/protocol.md §13).
+    agentKeyId: pairingIdOf(services.agentKey.publicKeySpki),
   };
 };

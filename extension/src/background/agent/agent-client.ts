@@ -12,6 +12,8 @@
  * storage.local (the port): `start()` at worker start-up is the whole restoration. While connected, the
  * heartbeat every 20 s keeps the worker alive (limits.ts HEARTBEAT_INTERVAL_MS).
  */
+
+import { parsePairingEntry } from "@cps-bridge/protocol/agent-ports";
 import {
   authTranscript,
   exportAuthPublicKey,
@@ -21,7 +23,7 @@ import {
   signTranscript,
   verifyTranscript,
 } from "@cps-bridge/protocol/auth-transcript";
-import { base64ToBytes, bytesToBase64 } from "@cps-bridge/protocol/base64";
+import { base64ToBytes, bufferSource, bytesToBase64 } from "@cps-bridge/protocol/base64";
 import { CLOSE_CODES } from "@cps-bridge/protocol/envelope";
 import { BridgeError, type ErrorCode, isBridgeError } from "@cps-bridge/protocol/errors";
 import type { TypedEvent } from "@cps-bridge/protocol/events";
@@ -55,6 +57,34 @@ export interface AgentClientOptions {
   timers?: Timers;
   backoff?: Backoff;
   now?(): number;
+  /**
+   * Ports tried after the configured one when it does not lead to this extension's agent: AGENT_PORT_RANGE in the
+   * extension (the agent takes the first free one of them when no port is configured, docs/agent.md §12). With
+   * it, a 6-digit pairing code for a port of this list is refused (its code has 7 digits, agent-ports.ts).
+   */
+  fallbackPorts?: readonly number[];
+}
+
+/** How long a probe of one port waits for the WebSocket to open while scanning (loopback answers in ~1 ms). */
+export const SCAN_OPEN_TIMEOUT_MS = 1_500;
+
+/** What a scan of the candidate ports saw, when none led to our agent. */
+interface ScanRecord {
+  answered: number;
+  /** An agent named another key in `hello`: another user's (or profile's) agent. */
+  foreign?: boolean;
+  /** An agent knew our client id but its proof did not verify with the pinned key. */
+  untrusted?: boolean;
+  /** The first other refusal (e.g. ERR_VERSION_MISMATCH), reported when nothing better was found. */
+  failure?: unknown;
+}
+
+/** `hello`'s agentKeyId of a pinned key: first 16 hex digits of SHA-256 of its SPKI (agent pairing-store.ts). */
+export async function agentKeyIdOf(agentPublicKeyB64: string): Promise<string | undefined> {
+  const spki = base64ToBytes(agentPublicKeyB64);
+  if (spki === undefined) return undefined;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bufferSource(spki)));
+  return Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Epoch-ms marks of the current worker's first connection, read by scripts/bench/extension.ts. */
@@ -71,6 +101,8 @@ export interface HelloInfo {
   capabilities: string[];
   testMode: boolean;
   pairingOpen: boolean;
+  /** Which agent key this agent claims (hello.agentKeyId; absent from older agents). */
+  agentKeyId?: string;
 }
 
 export class AgentClient {
@@ -89,6 +121,10 @@ export class AgentClient {
   private readonly timers: Timers;
   private readonly backoff: Backoff;
   private readonly now: () => number;
+  /** Where the agent was last found (proven, or answering while unpaired); tried first next time. */
+  private foundPort: number | undefined;
+  /** The options page's port at the last connect(): a change resets `foundPort`. */
+  private configuredPort: number | undefined;
 
   constructor(private readonly opts: AgentClientOptions) {
     this.timers = opts.timers ?? realTimers;
@@ -162,12 +198,21 @@ export class AgentClient {
 
   /**
    * Pairs with the code shown by `cps-bridge pair`, on a connection of its own (so it works whatever the state of
-   * the main one, e.g. after the agent's key changed). Then reconnects and resolves once authenticated with the new
-   * key. Rejects with the agent's code (ERR_PAIRING_CODE_WRONG, ERR_PAIRING_WINDOW_CLOSED, ERR_PAIRING_LOCKED,
-   * ERR_RATE_LIMITED) or ERR_AGENT_UNAVAILABLE.
+   * the main one, e.g. after the agent's key changed). The code says which agent: 7 digits = the index of its port in
+   * the range, then the window's 6-digit secret; 6 digits = the configured port (agent-ports.ts). The secret goes to
+   * that port only, and only when its agent says its pairing window is open. Then reconnects and resolves once
+   * authenticated with the new key. Rejects with the agent's code (ERR_PAIRING_CODE_WRONG, ERR_PAIRING_WINDOW_CLOSED,
+   * ERR_PAIRING_LOCKED, ERR_RATE_LIMITED), ERR_PAIRING_CODE_WRONG `{reason: "format"}`, or ERR_AGENT_UNAVAILABLE.
    */
-  async pair(code: string, label: string): Promise<void> {
-    const port = this.opts.port();
+  async pair(typed: string, label: string): Promise<void> {
+    const entry = parsePairingEntry(typed);
+    const configured = this.opts.port();
+    // A port of the range always gets a 7-digit code: 6 digits there are a digit left out, not sent anywhere.
+    if (!entry.ok || (entry.port === undefined && this.opts.fallbackPorts?.includes(configured))) {
+      throw new BridgeError("ERR_PAIRING_CODE_WRONG", "Pairing code format", { reason: "format" });
+    }
+    const port = entry.port ?? configured;
+    const code = entry.code;
     const conn = new Connection(
       this.opts.createSocket(agentUrl(port)),
       { onEvent: () => {}, onClose: () => {} },
@@ -175,7 +220,8 @@ export class AgentClient {
     );
     try {
       await conn.waitOpen();
-      await this.sayHello(conn);
+      const info = await this.sayHello(conn);
+      if (!info.pairingOpen) throw new BridgeError("ERR_PAIRING_WINDOW_CLOSED", "No pairing window on this port");
       // Non-extractable: the private key can sign, but its bytes can never be read back (anchors.md §(a) step 1).
       const keys = await generateAuthKeyPair(false);
       const publicKey = await exportAuthPublicKey(keys.publicKey);
@@ -193,6 +239,7 @@ export class AgentClient {
         createdAt: this.now(),
       };
       await this.opts.pairings.save(pairing);
+      this.foundPort = port;
     } finally {
       conn.close(CLOSE_CODES.normal, "pairing done");
     }
@@ -222,69 +269,202 @@ export class AgentClient {
     const gen = ++this.generation;
     this.timers.clearTimeout(this.retryTimer);
     this.closingWith = undefined;
-    this.conn?.close(CLOSE_CODES.normal, "reconnecting");
-    const port = this.opts.port();
-    this.opts.store.setAgent({ status: "connecting", port });
+    const old = this.conn;
+    this.conn = undefined;
+    old?.close(CLOSE_CODES.normal, "reconnecting");
+    const configured = this.opts.port();
+    if (configured !== this.configuredPort) {
+      // The options page changed the port: try it first, before the port we last found the agent on.
+      this.configuredPort = configured;
+      this.foundPort = undefined;
+    }
+    const first = this.foundPort ?? configured;
+    this.opts.store.setAgent({ status: "connecting", port: first });
+    // The first socket opens synchronously (a UI that just opened sees the attempt at once); the rest of the scan
+    // waits for the pairing, which says which agent to look for.
+    const probe = this.openProbe(gen, first);
+    void this.discover(gen, first, probe);
+  }
+
+  /**
+   * Ports to try, in order: where this extension last found its agent, where it paired, the configured port (options
+   * page), then the fallback range (docs/protocol.md §13).
+   */
+  private candidatePorts(pairing: Pairing | undefined): number[] {
+    const ports = [this.foundPort, pairing?.port, this.opts.port(), ...(this.opts.fallbackPorts ?? [])];
+    return [...new Set(ports.filter((p): p is number => typeof p === "number" && p >= 1 && p <= 65_535))];
+  }
+
+  private openProbe(gen: number, port: number): Connection | undefined {
     let socket: ReturnType<SocketFactory>;
     try {
       socket = this.opts.createSocket(agentUrl(port));
     } catch {
-      // e.g. a port the browser refuses to connect to: same as nobody listening.
-      this.opts.store.setAgent({ status: "unavailable", errorCode: "ERR_AGENT_UNAVAILABLE" });
-      this.scheduleRetry(false);
-      return;
+      return undefined; // e.g. a port the browser refuses to connect to: same as nobody listening.
     }
-    const conn = new Connection(
+    const conn: Connection = new Connection(
       socket,
       {
         onEvent: (frame) => {
-          if (gen !== this.generation) return;
+          if (gen !== this.generation || this.conn !== conn) return;
           const e = applyAgentEvent(this.opts.store, frame);
           if (e) for (const l of this.eventListeners) l(e);
         },
         onClose: (code) => {
-          if (gen === this.generation) this.onClosed(code);
+          if (gen === this.generation && this.conn === conn) this.onClosed(code);
         },
       },
       this.timers,
+      (this.opts.fallbackPorts?.length ?? 0) > 0 ? SCAN_OPEN_TIMEOUT_MS : undefined,
     );
-    this.conn = conn;
-    void this.handshake(conn, gen, port);
+    return conn;
   }
 
-  private async handshake(conn: Connection, gen: number, port: number): Promise<void> {
+  /**
+   * Finds this extension's agent: on each candidate port, `hello`; an agent naming another key (`agentKeyId`) is
+   * skipped at once; otherwise `auth.challenge`, and only an agent whose proof verifies with the pinned key gets
+   * our proof and becomes the connection. Nothing secret is ever sent before that proof: `hello` and
+   * `auth.challenge` carry our public client id and a fresh nonce only. Without a pairing, the first agent answering
+   * `hello` is kept (status `unpaired`) for the pairing page's sake; pairing itself goes to the port in the code.
+   */
+  private async discover(gen: number, first: number, firstProbe: Connection | undefined): Promise<void> {
+    const stale = () => gen !== this.generation;
+    const seen: ScanRecord = { answered: 0 };
+    let pairing: Pairing | undefined;
+    try {
+      pairing = await this.opts.pairings.load();
+    } catch (e) {
+      firstProbe?.close(CLOSE_CODES.normal, "pairing store");
+      if (stale()) return;
+      this.noAgentFound({ answered: 0, failure: e });
+      return;
+    }
+    if (stale()) {
+      firstProbe?.close(CLOSE_CODES.normal, "stale");
+      return;
+    }
+    const ports = this.candidatePorts(pairing).filter((p) => p !== first);
+    const tries: Array<{ port: number; conn: Connection | undefined }> = [{ port: first, conn: firstProbe }];
+    for (const port of ports) tries.push({ port, conn: undefined });
+    for (let i = 0; i < tries.length; i++) {
+      const t = tries[i]!;
+      const conn = i === 0 ? t.conn : this.openProbe(gen, t.port);
+      if (conn === undefined) continue;
+      const outcome = await this.probe(conn, gen, t.port, pairing, seen);
+      if (stale()) {
+        if (outcome !== "adopted") conn.close(CLOSE_CODES.normal, "stale");
+        return;
+      }
+      if (outcome === "adopted") return;
+      conn.close(CLOSE_CODES.normal, outcome);
+    }
+    this.noAgentFound(seen);
+  }
+
+  private async probe(
+    conn: Connection,
+    gen: number,
+    port: number,
+    pairing: Pairing | undefined,
+    seen: ScanRecord,
+  ): Promise<"adopted" | "absent" | "foreign" | "failed"> {
     const stale = () => gen !== this.generation;
     try {
       await conn.waitOpen();
       this.timings.socketOpen ??= this.now();
       const info = await this.sayHello(conn);
-      if (stale()) return;
-      this.info = info;
+      if (stale()) return "failed";
+      seen.answered++;
       this.timings.hello ??= this.now();
-      const pairing = await this.opts.pairings.load();
-      if (stale()) return;
       if (pairing === undefined) {
+        this.adopt(conn, port, info);
         this.opts.store.setPaired(false);
-        this.opts.store.setAgent({ status: "unpaired", errorCode: "ERR_NOT_PAIRED", agentVersion: info.agentVersion });
+        this.opts.store.setAgent({
+          status: "unpaired",
+          errorCode: "ERR_NOT_PAIRED",
+          agentVersion: info.agentVersion,
+          port,
+        });
         this.backoff.reset();
-        return;
+        return "adopted";
+      }
+      const pinnedId = await agentKeyIdOf(pairing.agentPublicKey);
+      if (stale()) return "failed";
+      if (info.agentKeyId !== undefined && info.agentKeyId !== pinnedId) {
+        seen.foreign = true; // another user's agent (or another profile's): not a word more to it
+        return "foreign";
       }
       this.opts.store.setPaired(true);
-      this.opts.store.setAgent({ status: "authenticating", agentVersion: info.agentVersion });
-      await this.authenticate(conn, pairing, port);
-      if (stale()) return;
+      this.opts.store.setAgent({ status: "authenticating", agentVersion: info.agentVersion, port });
+      try {
+        await this.authenticate(conn, pairing, port);
+      } catch (e) {
+        if (!isBridgeError(e) || e.code !== "ERR_NOT_PAIRED") throw e;
+        if (stale()) return "failed";
+        // The agent that names our pinned key (or an agent too old to name any) no longer knows our client id
+        // (`cps-bridge unpair`, its pairings file reset): the key is useless now. Drop it and keep the socket
+        // for the pairing page.
+        void this.opts.pairings.clear();
+        this.adopt(conn, port, info);
+        this.opts.store.setPaired(false);
+        this.opts.store.setAgent({ status: "unpaired", errorCode: "ERR_NOT_PAIRED", port });
+        return "adopted";
+      }
+      if (stale()) return "failed";
+      this.adopt(conn, port, info);
       this.timings.authenticated ??= this.now();
       this.backoff.reset();
-      this.opts.store.setAgent({ status: "connected", agentVersion: info.agentVersion });
+      if (pairing.port !== port) {
+        // Found on another port (the agent restarted while another user's agent held its old one): remember it.
+        void this.opts.pairings.save({ ...pairing, port }).catch(() => {});
+      }
+      this.opts.store.setAgent({ status: "connected", agentVersion: info.agentVersion, port });
       const list = await conn.call(readersList, {});
-      if (stale()) return;
+      if (stale() || this.conn !== conn) return "adopted";
       this.opts.store.setPcsc(list.pcsc);
       this.opts.store.setReaders(list.readers);
       this.timings.readersKnown ??= this.now();
+      return "adopted";
     } catch (e) {
-      if (stale()) return;
-      this.handshakeFailed(conn, e);
+      if (this.conn === conn) {
+        // Adopted, then a later step (readers.list) failed: as before, the connection is closed and retried.
+        if (!stale()) this.handshakeFailed(conn, e);
+        return "adopted";
+      }
+      if (stale()) return "failed";
+      const code: ErrorCode = isBridgeError(e) ? e.code : "ERR_INTERNAL";
+      if (!isBridgeError(e)) console.warn("cps-bridge: agent handshake failed", e);
+      if (code === "ERR_AGENT_UNAVAILABLE" || code === "ERR_TIMEOUT") return "absent";
+      if (code === "ERR_AGENT_UNTRUSTED") seen.untrusted = true;
+      else seen.failure ??= e;
+      return "failed";
     }
+  }
+
+  private adopt(conn: Connection, port: number, info: HelloInfo): void {
+    this.conn = conn;
+    this.info = info;
+    this.foundPort = port;
+  }
+
+  /** No candidate port led to our agent: say why, from the most telling thing the scan saw. */
+  private noAgentFound(seen: ScanRecord): void {
+    let status: AgentStatus = "unavailable";
+    let code: ErrorCode = "ERR_AGENT_UNAVAILABLE";
+    let details: Record<string, unknown> | undefined;
+    if (seen.untrusted) {
+      // Something on a port knows our client id but cannot prove the pinned key.
+      status = "error";
+      code = "ERR_AGENT_UNTRUSTED";
+    } else if (seen.failure !== undefined) {
+      status = "error";
+      code = isBridgeError(seen.failure) ? seen.failure.code : "ERR_INTERNAL";
+      const d = isBridgeError(seen.failure) ? seen.failure.details : undefined;
+      if (d) details = d as Record<string, unknown>;
+    }
+    // Only other users' agents answered (`seen.foreign`): ours is not running, which is ERR_AGENT_UNAVAILABLE.
+    this.opts.store.setAgent({ status, errorCode: code, ...(details ? { errorDetails: details } : {}) });
+    if (this.running) this.scheduleRetry(status === "error");
   }
 
   private async sayHello(conn: Connection): Promise<HelloInfo> {
@@ -307,6 +487,7 @@ export class AgentClient {
       capabilities: res.capabilities,
       testMode: res.testMode,
       pairingOpen: res.pairing.open,
+      ...(res.agentKeyId !== undefined ? { agentKeyId: res.agentKeyId } : {}),
     };
   }
 

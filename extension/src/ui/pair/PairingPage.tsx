@@ -1,10 +1,12 @@
 /**
  * The pairing page (pair.html): explains why and how, in French first; takes the 6-digit code printed by
- * `cps-bridge pair`; says exactly what went wrong (wrong code, window closed, locked out, agent not running —
+ * `cps-bridge pair` (7 digits: the agent's port index, then the code — how the extension finds this user's agent among
+ * those of a terminal server, protocol/src/agent-ports.ts); says exactly what went wrong (wrong code, window closed, locked out, agent not running —
  * with the command that starts it). anchors.md §(a) "Pairing" step 4 (code shown by the agent, typed here).
  */
+
+import { parsePairingEntry } from "@cps-bridge/protocol/agent-ports";
 import type { ErrorCode } from "@cps-bridge/protocol/errors";
-import { PAIRING_CODE_DIGITS } from "@cps-bridge/protocol/limits";
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/index";
 import type { Answer } from "../../shared/messages";
@@ -32,7 +34,8 @@ export function PairingPage({
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const agentDown = state.agent.status === "unavailable" || state.agent.status === "connecting";
   const digits = code.replace(/\D/g, "");
-  const complete = digits.length === PAIRING_CODE_DIGITS;
+  // 7 digits (the agent's port index, then the code) or 6 for an agent on a port set in the options (agent-ports.ts).
+  const complete = parsePairingEntry(digits).ok;
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
@@ -101,8 +104,8 @@ export function PairingPage({
                 inputMode="numeric"
                 autocomplete="off"
                 spellcheck={false}
-                maxLength={7}
-                placeholder="123456"
+                maxLength={9}
+                placeholder="0123456"
                 value={code}
                 onInput={(e) => setCode((e.target as HTMLInputElement).value)}
                 disabled={phase.kind === "working"}
