@@ -236,6 +236,36 @@ export const ERRORS = {
     howToResolve:
       "Free a port of the range, or configure an explicit port outside it (`config.json` `port` or `--port`) and the same port in the extension options.",
   }),
+  ERR_AGENT_UPDATE_REQUIRED: d({
+    group: "transport",
+    retriable: false,
+    fr: "Le programme cps-bridge installé sur cet ordinateur est trop ancien pour cette extension.",
+    remedyFr:
+      "Mettez à jour l'agent cps-bridge : téléchargez sa dernière version, installez-la (« cps-bridge install »), puis réessayez.",
+    en: "The cps-bridge agent installed on this computer is too old for this extension.",
+    remedyEn:
+      "Update the cps-bridge agent: download its latest release, install it (`cps-bridge install`), then retry.",
+    thrownWhen:
+      'Shown for ERR_VERSION_MISMATCH with `details.requiresUpdate: "agent"`: the agent speaks an older protocol major, or its release is below MIN_AGENT_RELEASE (protocol/src/version.ts).',
+    likelyReason: "The extension updated itself from its store; the agent was not updated.",
+    howToResolve:
+      'Install the agent release matching the extension (docs/packaging-extension.md "Versions"); `cps-bridge --version` shows the installed one.',
+  }),
+  ERR_EXTENSION_UPDATE_REQUIRED: d({
+    group: "transport",
+    retriable: false,
+    fr: "L'extension cps-bridge de ce navigateur est trop ancienne pour le programme cps-bridge installé.",
+    remedyFr:
+      "Mettez à jour l'extension cps-bridge depuis la boutique du navigateur (Chrome, Edge : page des extensions › Mettre à jour ; Firefox : Modules › Rechercher des mises à jour), puis rechargez la page.",
+    en: "The cps-bridge extension of this browser is too old for the installed cps-bridge agent.",
+    remedyEn:
+      "Update the cps-bridge extension from the browser's store (Chrome, Edge: extensions page › Update; Firefox: Add-ons › Check for updates), then reload the page.",
+    thrownWhen:
+      'Shown for ERR_VERSION_MISMATCH with `details.requiresUpdate: "extension"`: the extension speaks an older protocol major, or its release is below MIN_EXTENSION_RELEASE (protocol/src/version.ts).',
+    likelyReason:
+      "Extension updates are held back (managed browser, store review pending) while the agent was upgraded.",
+    howToResolve: "Update the extension from its store, or ask the administrator to deploy the matching release.",
+  }),
 
   // ───────────────────────────── PC/SC: service, readers, card presence ─────────────────────────────
   ERR_PCSC_SERVICE_DOWN: d({

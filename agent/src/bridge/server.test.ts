@@ -9,7 +9,7 @@ import { Writable } from "node:stream";
 import { bytesToBase64 } from "@cps-bridge/protocol/base64";
 import { isBridgeError } from "@cps-bridge/protocol/errors";
 import { newChallengeNonce, signedData } from "@cps-bridge/protocol/login-token-format";
-import { PROTOCOL_VERSION } from "@cps-bridge/protocol/version";
+import { EXTENSION_CLIENT_NAME, MIN_EXTENSION_RELEASE, PROTOCOL_VERSION } from "@cps-bridge/protocol/version";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../log";
 import { createFakeSigner, FakeCardService, type FakeSigner } from "./fake-card-service";
@@ -119,6 +119,25 @@ describe("hello and the authentication gate", () => {
       expect(f.error.details?.requiresUpdate).toBe("agent");
     }
     expect(await c.closed).toBe(4001);
+  });
+
+  it("answers an extension older than MIN_EXTENSION_RELEASE with ERR_VERSION_MISMATCH (update the extension), then closes 4001", async () => {
+    const { port } = await bridge();
+    const c = await client(port);
+    const client_ = { name: EXTENSION_CLIENT_NAME, version: "0.0.1" };
+    const f = await c.call("hello", { protocolVersion: PROTOCOL_VERSION, client: client_ });
+    expect(f.ok).toBe(false);
+    if (!f.ok) {
+      expect(f.error.code).toBe("ERR_VERSION_MISMATCH");
+      expect(f.error.details).toMatchObject({ requiresUpdate: "extension", clientRelease: "0.0.1" });
+    }
+    expect(await c.closed).toBe(4001);
+    const ok = await client(port);
+    const g = await ok.call("hello", {
+      protocolVersion: PROTOCOL_VERSION,
+      client: { name: EXTENSION_CLIENT_NAME, version: MIN_EXTENSION_RELEASE },
+    });
+    expect(g.ok).toBe(true);
   });
 
   it("pairs, authenticates both ways, and refuses a replayed auth.prove", async () => {

@@ -16,7 +16,7 @@ describe("cps-bridge program", () => {
     ]);
     const card = program.commands.find((c) => c.name() === "card")!;
     expect(card.options.map((o) => o.long)).toEqual(["--reader", "--json", "--test-mode", "--test-anchors"]);
-    expect(program.options.map((o) => o.long)).toEqual(["--lang", "--log-level"]);
+    expect(program.options.map((o) => o.long)).toEqual(["--version", "--lang", "--log-level"]);
   });
 
   it("refuses an unknown language before running anything", async () => {

@@ -7,6 +7,7 @@
  * `rootOptions`): `--lang fr|en` (French by default, for doctors and support staff) and `--log-level`.
  */
 import { Command, Option } from "commander";
+import { AGENT_VERSION } from "../bridge/agent-version";
 import { register as registerCard } from "./card";
 import { register as registerDiagnose } from "./diagnose";
 import { register as registerPair } from "./pair";
@@ -31,6 +32,7 @@ const COMMANDS: Registration[] = [
 export function buildProgram(): Command {
   const program = new Command("cps-bridge")
     .description("Agent local cps-bridge : lecteur de carte CPS pour l'extension / local CPS card agent")
+    .version(AGENT_VERSION, "-V, --version", "affiche la version / print the version")
     .addOption(new Option("--lang <lang>", "langue des messages / output language").choices(["fr", "en"]).default("fr"))
     .addOption(
       new Option("--log-level <level>", "niveau de journalisation / log level").choices([

@@ -1,5 +1,6 @@
 import { renderDiag } from "@cps-bridge/protocol/diagnostics/codes";
 import type { CheckId, CheckResult } from "@cps-bridge/protocol/diagnostics/model";
+import { MIN_AGENT_RELEASE } from "@cps-bridge/protocol/version";
 import { describe, expect, it } from "vitest";
 import { type BrowserCheck, type BrowserDiagContext, runBrowserCheck } from "./check";
 import { agentVersion } from "./checks/agent-version";
@@ -68,9 +69,23 @@ describe("agent.version", () => {
   it("names the side to update", async () => {
     const old = await runBrowserCheck(agentVersion, ctx({ agentHello: hello("0.9") }), deps);
     expect(old).toMatchObject({ verdict: "failed", code: "DIAG_AGENT_VERSION_UPDATE_AGENT", blocking: true });
-    expect(renderDiag(old.code, old.params, "fr").remedy).toContain("dernière version du programme");
+    expect(renderDiag(old.code, old.params, "fr").remedy).toContain("Mettez à jour l'agent cps-bridge");
     const newer = await runBrowserCheck(agentVersion, ctx({ agentHello: hello("2.0") }), deps);
     expect(newer.code).toBe("DIAG_AGENT_VERSION_UPDATE_EXTENSION");
+  });
+  it("refuses an agent release older than MIN_AGENT_RELEASE, naming both releases", async () => {
+    const older = { ok: true as const, protocolVersion: "1.0", agentVersion: "0.0.9" };
+    const r = await runBrowserCheck(agentVersion, ctx({ agentHello: older }), deps);
+    expect(r).toMatchObject({ verdict: "failed", code: "DIAG_AGENT_VERSION_UPDATE_AGENT", blocking: true });
+    const text = renderDiag(r.code, r.params, "fr");
+    expect(text.text).toContain("0.0.9");
+    expect(text.text).toContain(`au moins la version ${MIN_AGENT_RELEASE}`);
+    const same = await runBrowserCheck(
+      agentVersion,
+      ctx({ agentHello: { ...older, agentVersion: MIN_AGENT_RELEASE } }),
+      deps,
+    );
+    expect(same.code).toBe("DIAG_AGENT_VERSION_OK");
   });
   it("skipped when the agent is unreachable", async () => {
     const down = new Map<CheckId, CheckResult>([["agent.reachable", { ...reachable, verdict: "failed" }]]);

@@ -5,6 +5,7 @@
  */
 import { type ErrorCode, isErrorCode } from "@cps-bridge/protocol/errors";
 import { type CardType, type ReaderStatus, SUPPORTED_CARD_TYPES } from "@cps-bridge/protocol/model";
+import { updateErrorCode } from "@cps-bridge/protocol/version";
 import { isCpsFamily } from "../i18n/card-labels";
 import type { ExtensionState } from "./state";
 
@@ -74,7 +75,12 @@ export function situationOf(state: ExtensionState): Situation {
     case "unpaired":
       return { kind: "agent-unpaired", tone: "warn", code: "ERR_NOT_PAIRED" };
     case "error":
-      return { kind: "agent-error", tone: "error", code: agent.errorCode ?? "ERR_INTERNAL" };
+      // An incompatible peer: the code whose remedy is the update path of the side to update.
+      return {
+        kind: "agent-error",
+        tone: "error",
+        code: updateErrorCode(agent.errorCode ?? "ERR_INTERNAL", agent.errorDetails),
+      };
     case "connected":
       break;
   }

@@ -48,11 +48,14 @@ export const BROWSER_DIAG_CODES: Record<string, DiagCodeDefinition> = {
   DIAG_AGENT_VERSION_UPDATE_AGENT: {
     check: "agent.version",
     verdict: "failed",
-    fr: "Le programme cps-bridge est trop ancien pour cette extension (protocole {agentProtocol}, l'extension parle {extensionProtocol}).",
-    remedyFr: "Installez la dernière version du programme cps-bridge, puis relancez-le.",
-    en: "The cps-bridge agent is too old for this extension (protocol {agentProtocol}, the extension speaks {extensionProtocol}).",
-    remedyEn: "Install the latest cps-bridge agent, then restart it.",
-    thrownWhen: "checkCompatibility (protocol/src/version.ts) says the agent must be updated.",
+    fr: "Le programme cps-bridge ({agentVersion}, protocole {agentProtocol}) est trop ancien pour cette extension (il faut au moins la version {minAgentVersion}, protocole {extensionProtocol}).",
+    remedyFr:
+      "Mettez à jour l'agent cps-bridge : téléchargez sa dernière version, installez-la (« cps-bridge install »), puis relancez-le.",
+    en: "The cps-bridge agent ({agentVersion}, protocol {agentProtocol}) is too old for this extension (release {minAgentVersion} or later, protocol {extensionProtocol}, is needed).",
+    remedyEn:
+      "Update the cps-bridge agent: download its latest release, install it (`cps-bridge install`), then restart it.",
+    thrownWhen:
+      "checkCompatibility (protocol/src/version.ts) says the agent must be updated: older protocol major, or release below MIN_AGENT_RELEASE.",
     likelyReason: "The extension updated itself from the store; the agent did not.",
     howToResolve: "Install the agent release matching the extension (docs/agent.md).",
   },
@@ -60,7 +63,8 @@ export const BROWSER_DIAG_CODES: Record<string, DiagCodeDefinition> = {
     check: "agent.version",
     verdict: "failed",
     fr: "L'extension cps-bridge est trop ancienne pour ce programme (protocole {extensionProtocol}, le programme parle {agentProtocol}).",
-    remedyFr: "Mettez à jour l'extension (page des extensions du navigateur › Mettre à jour), puis rechargez la page.",
+    remedyFr:
+      "Mettez à jour l'extension cps-bridge depuis la boutique du navigateur (Chrome, Edge : page des extensions › Mettre à jour ; Firefox : Modules › Rechercher des mises à jour), puis rechargez la page.",
     en: "The cps-bridge extension is too old for this agent (protocol {extensionProtocol}, the agent speaks {agentProtocol}).",
     remedyEn: "Update the extension (the browser's extensions page › Update), then reload the page.",
     thrownWhen: "checkCompatibility (protocol/src/version.ts) says the extension must be updated.",

@@ -1,7 +1,8 @@
 /**
  * `hello` (protocol/src/methods/hello.ts): the version handshake, first on every connection (Web eID's
  * checkCompatibility, anchors.md §1.2). A different protocol major is answered ERR_VERSION_MISMATCH with
- * `details.requiresUpdate` naming the side to update, then the connection is closed (4001): it cannot be used.
+ * `details.requiresUpdate` naming the side to update, then the connection is closed (4001): it cannot be used. So is
+ * an extension (client `cps-bridge-extension`) older than MIN_EXTENSION_RELEASE (protocol/src/version.ts).
  * After the answer the connection gets its first `agent.state` event.
  */
 import { CLOSE_CODES } from "@cps-bridge/protocol/envelope";
@@ -12,7 +13,7 @@ import { agentStateOf } from "../events";
 import { pairingIdOf } from "../pairing-store";
 
 export const hello: Handler<"hello"> = (params, ctx) => {
-  const mismatch = versionMismatch(params.protocolVersion);
+  const mismatch = versionMismatch(params.protocolVersion, PROTOCOL_VERSION, params.client, ctx.services.agentVersion);
   if (mismatch) {
     ctx.closeAfter(CLOSE_CODES.versionMismatch, "ERR_VERSION_MISMATCH");
     throw mismatch;

@@ -146,6 +146,16 @@ describe("AgentClient: first contact and pairing", () => {
     expect(t.store.get().agent.errorCode).toBe("ERR_VERSION_MISMATCH");
     expect(t.store.get().agent.errorDetails).toMatchObject({ requiresUpdate: "extension" });
   });
+
+  it("refuses an agent release older than MIN_AGENT_RELEASE (same major): update the agent, no pairing", async () => {
+    const t = await setup();
+    t.agent.agentVersion = "0.0.1";
+    t.client.start();
+    await t.until("error");
+    expect(t.store.get().agent.errorCode).toBe("ERR_VERSION_MISMATCH");
+    expect(t.store.get().agent.errorDetails).toMatchObject({ requiresUpdate: "agent", agentRelease: "0.0.1" });
+    expect(t.agent.methodsCalled()).toEqual(["hello"]);
+  });
 });
 
 describe("AgentClient: losing and finding the agent", () => {

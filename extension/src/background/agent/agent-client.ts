@@ -473,13 +473,15 @@ export class AgentClient {
       client: { name: CLIENT_NAME, version: this.opts.clientVersion },
       lang: this.opts.language(),
     });
-    const compat = checkCompatibility(res.protocolVersion, PROTOCOL_VERSION);
+    // The agent's release too: one older than MIN_AGENT_RELEASE is refused like another major (protocol/version.ts).
+    const compat = checkCompatibility(res.protocolVersion, PROTOCOL_VERSION, { agent: res.agentVersion });
     this.lastAgentProtocol = { protocolVersion: res.protocolVersion, agentVersion: res.agentVersion };
     if (!compat.compatible) {
-      throw new BridgeError("ERR_VERSION_MISMATCH", "Agent protocol major differs", {
+      throw new BridgeError("ERR_VERSION_MISMATCH", "Agent protocol major or release too old", {
         requiresUpdate: compat.requiresUpdate,
         agentProtocol: res.protocolVersion,
         clientProtocol: PROTOCOL_VERSION,
+        agentRelease: String(res.agentVersion).slice(0, 32),
       });
     }
     return {

@@ -1,8 +1,9 @@
 /**
- * agent.version: the agent's protocol (from its `hello`) is compatible with the extension's (checkCompatibility,
- * protocol/src/version.ts); else says which side to update. Depends on agent.reachable (skipped when unreachable).
+ * agent.version: the agent's protocol and release (from its `hello`) are compatible with the extension's
+ * (checkCompatibility, protocol/src/version.ts: same major, agent release ≥ MIN_AGENT_RELEASE); else says which side
+ * to update and how. Depends on agent.reachable (skipped when unreachable).
  */
-import { checkCompatibility } from "@cps-bridge/protocol/version";
+import { checkCompatibility, MIN_AGENT_RELEASE } from "@cps-bridge/protocol/version";
 import type { BrowserCheck } from "../check";
 import "../codes";
 
@@ -13,9 +14,11 @@ export const agentVersion: BrowserCheck = {
   async run(ctx) {
     const hello = ctx.agentHello;
     if (!hello?.ok) throw new Error("agent.version ran without an agent hello");
-    const c = checkCompatibility(hello.protocolVersion, ctx.extensionProtocol);
+    const releases = hello.agentVersion !== undefined ? { agent: hello.agentVersion } : {};
+    const c = checkCompatibility(hello.protocolVersion, ctx.extensionProtocol, releases);
     const params = {
-      agentVersion: hello.agentVersion ?? "?",
+      agentVersion: (hello.agentVersion ?? "?").slice(0, 32),
+      minAgentVersion: MIN_AGENT_RELEASE,
       agentProtocol: hello.protocolVersion.slice(0, 16),
       extensionProtocol: ctx.extensionProtocol,
     };

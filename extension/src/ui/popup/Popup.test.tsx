@@ -110,6 +110,27 @@ describe("Popup", () => {
     expect(container.querySelector('[data-action="pair"]')?.textContent).toBe("Refaire l'appairage");
   });
 
+  it.each([
+    ["agent", "ERR_AGENT_UPDATE_REQUIRED", "Mettez à jour l'agent cps-bridge"],
+    ["extension", "ERR_EXTENSION_UPDATE_REQUIRED", "Mettez à jour l'extension cps-bridge depuis la boutique"],
+  ] as const)("an incompatible peer (%s to update): the update path, from errors.ts", (side, code, remedy) => {
+    const state = {
+      ...initialState(17777, "fr"),
+      paired: true,
+      agent: {
+        status: "error" as const,
+        errorCode: "ERR_VERSION_MISMATCH" as const,
+        errorDetails: { requiresUpdate: side },
+        port: 17777,
+        since: 0,
+      },
+    };
+    const { text, container } = show(state);
+    expect(text()).toContain(ERRORS[code].fr);
+    expect(text()).toContain(remedy);
+    expect(container.querySelector('[data-action="pair"]')).toBeNull();
+  });
+
   it("a restarted worker shows the last known card, dimmed, while it reconnects", () => {
     const state = { ...initialState(17777, "fr"), readers: [cps3Reader()], readersKnown: false };
     const { text, container } = show(state);
