@@ -10,8 +10,10 @@
  * Run: npx tsx scripts/bench/port-scan.ts [--rounds 30]
  * Needs 17777, 17778 and 17786 free (it says which ports of the range were busy otherwise); pcscd not needed.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { cpus } from "node:os";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type SpawnedAgent, spawnAgent } from "@cps-bridge/agent/bridge/spawn-agent";
 import { pairingEntry } from "@cps-bridge/protocol/agent-ports";
@@ -58,8 +60,19 @@ async function main(): Promise<void> {
     return;
   }
   const agents: SpawnedAgent[] = [];
+  const homes: string[] = [];
   try {
-    const own = await spawnAgent({ args: ["--port", String(LAST)] });
+    // Every round authenticates twice: raise the agent's auth rate (60 a minute per peer) for the benchmark only.
+    const ownHome = mkdtempSync(join(tmpdir(), "cps-bridge-bench-"));
+    homes.push(ownHome);
+    mkdirSync(join(ownHome, "config"), { mode: 0o700 });
+    const many = { limit: 10_000, windowMs: 60_000 };
+    writeFileSync(
+      join(ownHome, "config", "config.json"),
+      JSON.stringify({ rates: { auth: { perPeer: many, global: many } } }),
+      { mode: 0o600 },
+    );
+    const own = await spawnAgent({ home: ownHome, args: ["--port", String(LAST)] });
     agents.push(own);
     agents.push(await spawnAgent({ args: ["--port", String(FIRST)] }));
     agents.push(await spawnAgent({ args: ["--port", String(SECOND)] }));
@@ -93,6 +106,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const a of agents) await a.close();
+    for (const h of homes) rmSync(h, { recursive: true, force: true });
   }
 }
 

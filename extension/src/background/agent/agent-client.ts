@@ -65,6 +65,9 @@ export interface AgentClientOptions {
   fallbackPorts?: readonly number[];
 }
 
+/** Automatic retries scan the whole range at most this often (connect(); a UI asking scans at once). */
+export const FULL_SCAN_INTERVAL_MS = 30_000;
+
 /** How long a probe of one port waits for the WebSocket to open while scanning (loopback answers in ~1 ms). */
 export const SCAN_OPEN_TIMEOUT_MS = 1_500;
 
@@ -123,6 +126,8 @@ export class AgentClient {
   private readonly now: () => number;
   /** Where the agent was last found (proven, or answering while unpaired); tried first next time. */
   private foundPort: number | undefined;
+  /** When the whole range was last scanned (epoch ms); see discover(). */
+  private lastFullScan = Number.NEGATIVE_INFINITY;
   /** The options page's port at the last connect(): a change resets `foundPort`. */
   private configuredPort: number | undefined;
 
@@ -148,7 +153,7 @@ export class AgentClient {
     if (this.running) return;
     this.running = true;
     this.timings.clientStart ??= this.now();
-    this.connect();
+    this.connect({ fullScan: true });
   }
 
   stop(): void {
@@ -168,7 +173,7 @@ export class AgentClient {
     const s = this.opts.store.get().agent.status;
     if (!force && (s === "connected" || s === "connecting" || s === "authenticating" || s === "unpaired")) return;
     this.backoff.reset();
-    this.connect();
+    this.connect({ fullScan: true });
   }
 
   /** A UI opened (true) or closed (false). While any is open, retries are at most 1 s apart. */
@@ -265,7 +270,8 @@ export class AgentClient {
 
   // ─────────────────────────────── connection lifecycle ───────────────────────────────
 
-  private connect(): void {
+  private connect({ fullScan = false }: { fullScan?: boolean } = {}): void {
+    if (fullScan) this.lastFullScan = Number.NEGATIVE_INFINITY;
     const gen = ++this.generation;
     this.timers.clearTimeout(this.retryTimer);
     this.closingWith = undefined;
@@ -343,11 +349,22 @@ export class AgentClient {
       firstProbe?.close(CLOSE_CODES.normal, "stale");
       return;
     }
-    const ports = this.candidatePorts(pairing).filter((p) => p !== first);
+    let ports = this.candidatePorts(pairing).filter((p) => p !== first);
+    // The range beyond the known ports only on a full scan: at start, when a UI asks (popup opened, "Réessayer",
+    // port changed), else at most every FULL_SCAN_INTERVAL_MS. Chromium delays every new WebSocket of the extension
+    // more and more as refused ones pile up (its per-process WebSocket throttler): ten refusals a second would
+    // soon slow even the connection to the agent that came back.
+    const known = new Set([this.foundPort, pairing?.port, this.opts.port()]);
+    if (this.now() - this.lastFullScan < FULL_SCAN_INTERVAL_MS) ports = ports.filter((p) => known.has(p));
     const tries: Array<{ port: number; conn: Connection | undefined }> = [{ port: first, conn: firstProbe }];
     for (const port of ports) tries.push({ port, conn: undefined });
+    let scanStarted: number | undefined;
     for (let i = 0; i < tries.length; i++) {
       const t = tries[i]!;
+      if (!known.has(t.port) && this.lastFullScan !== scanStarted) {
+        scanStarted = this.now();
+        this.lastFullScan = scanStarted;
+      }
       const conn = i === 0 ? t.conn : this.openProbe(gen, t.port);
       if (conn === undefined) continue;
       const outcome = await this.probe(conn, gen, t.port, pairing, seen);

@@ -10,7 +10,7 @@ import { initialState } from "../../shared/state";
 import { cps3Reader, FakeAgent, FakeLoopback, TEST_ORIGIN } from "../../test-support/fake-agent";
 import { ManualTimers } from "../../test-support/manual-timers";
 import { StateStore } from "../state/store";
-import { AgentClient, agentKeyIdOf } from "./agent-client";
+import { AgentClient, agentKeyIdOf, FULL_SCAN_INTERVAL_MS } from "./agent-client";
 import { Backoff } from "./backoff";
 import { MemoryPairingStore } from "./pairing-store";
 
@@ -25,6 +25,7 @@ async function agent(): Promise<FakeAgent> {
 
 function client(net: FakeLoopback, pairings = new MemoryPairingStore()) {
   const timers = new ManualTimers();
+  const clock = { ms: Date.now() };
   const store = new StateStore(initialState(P0, "fr"));
   const c = new AgentClient({
     store,
@@ -37,10 +38,11 @@ function client(net: FakeLoopback, pairings = new MemoryPairingStore()) {
     language: () => "fr",
     timers,
     backoff: new Backoff({ jitter: 0 }),
+    now: () => clock.ms,
   });
   const until = (s: string) =>
     vi.waitFor(() => expect(store.get().agent.status).toBe(s), { timeout: 3000, interval: 5 });
-  return { client: c, store, timers, pairings, until };
+  return { client: c, store, timers, pairings, until, clock };
 }
 
 /** User A's extension paired with agent `a` on `port` (7-digit code: port index + code). */
@@ -130,6 +132,13 @@ describe("finding this extension's agent among the users' agents", () => {
     await vi.waitFor(() => expect(t.timers.pending()).toHaveLength(1));
     expect(t.timers.pending()[0]).toBeLessThan(30_000);
     net.place(P1, a);
+    // Automatic retries try the known ports only, the whole range every 30 s (Chromium throttles refused sockets).
+    const dialed = net.dialed.length;
+    t.timers.advance(t.timers.pending()[0]!);
+    await t.until("unavailable");
+    expect(new Set(net.dialed.slice(dialed))).toEqual(new Set([P0]));
+    t.clock.ms += FULL_SCAN_INTERVAL_MS;
+    await vi.waitFor(() => expect(t.timers.pending()).toHaveLength(1));
     t.timers.advance(t.timers.pending()[0]!);
     await t.until("connected");
     expect(t.store.get().agent.port).toBe(P1);
