@@ -89,6 +89,12 @@ export interface ExtensionBrowser {
   extensionPages(path: string): Promise<Page[]>;
   /** Resolves with the first extension page at `path` not in `exclude` (pages open before the action). */
   waitForExtensionPage(path: string, options?: { exclude?: ReadonlySet<Page>; timeoutMs?: number }): Promise<Page>;
+  /**
+   * Resolves once `page` is closed — by the test, the page itself (`window.close()`) or the extension
+   * (`windows.remove`). Firefox's BiDi sends no close event for extension windows (measured: no `close`,
+   * `isClosed()` stays false), so there the kit polls until the page's browsing context is gone.
+   */
+  waitForClose(page: Page, timeoutMs?: number): Promise<void>;
   /** The popup, opened as a tab (what the toolbar button shows), 380 px wide. */
   openPopup(): Promise<Page>;
   /** Any extension page: `pair.html`, `options.html`, `pin.html?request=…` */
@@ -312,6 +318,28 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Extens
     }
   };
 
+  const waitForClose = async (page: Page, timeoutMs = 10_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    if (browserName === "chromium") {
+      if (page.isClosed()) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => page.once("close", () => resolve())),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the page did not close within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      return;
+    }
+    for (;;) {
+      if (page.isClosed()) return;
+      const gone = await page.evaluate(() => false).catch((e: unknown) => /no such frame|closed/i.test(String(e)));
+      if (gone) return;
+      if (Date.now() > deadline) throw new Error(`the page did not close within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   // One handle for the kit's life: it finds the current worker at each call, so it survives restarts.
   let worker: Promise<ServiceWorkerHandle> | undefined;
   const serviceWorker = () => {
@@ -330,6 +358,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Extens
     extensionBase: base,
     extensionPages,
     waitForExtensionPage,
+    waitForClose,
     openPopup: async () => {
       const page = await openExtensionPage("popup.html");
       await page.waitForSelector("main[data-situation]", { timeout: 10_000 });
