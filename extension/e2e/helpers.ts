@@ -1,6 +1,10 @@
-/** Shared set-up of the extension e2e files: test bench + real agent + Chromium with the extension, paired. */
+/**
+ * Shared set-up of the extension e2e files: test bench + real agent + Chromium or Firefox with the extension, paired.
+ * The files that run on both browsers loop over {@link BROWSERS} (`describe.each(BROWSERS)`).
+ */
 import {
   type AgentProcess,
+  type BrowserName,
   type ExtensionBrowser,
   launchBrowser,
   screenshot,
@@ -18,13 +22,28 @@ export interface World {
   kit: ExtensionBrowser;
 }
 
-export async function startWorld({ pair = true } = {}): Promise<World> {
+/** The browsers the cross-browser e2e files run on. */
+export const BROWSERS: readonly BrowserName[] = ["chromium", "firefox"];
+
+/** The built extension for `browser`, as the e2e global setup built it. */
+export function extensionPathFor(browser: BrowserName): string {
+  return browser === "firefox" ? inject("firefoxExtensionPath") : inject("extensionPath");
+}
+
+export async function startWorld({
+  pair = true,
+  browser = "chromium" as BrowserName,
+}: {
+  pair?: boolean;
+  browser?: BrowserName;
+} = {}): Promise<World> {
   const w: Partial<World> = {};
   try {
     w.tb = await Testbed.start();
     w.agent = await startAgent({ testAnchors: w.tb.trustAnchorsPath });
     w.kit = await launchBrowser({
-      extensionPath: inject("extensionPath"),
+      browser,
+      extensionPath: extensionPathFor(browser),
       settings: { agentPort: w.agent.port },
       cards: w.tb,
     });
@@ -44,15 +63,15 @@ export async function stopWorld(w: Partial<World>): Promise<void> {
   await w.tb?.stop();
 }
 
-/** The toolbar badge as the worker set it. */
+/** The toolbar badge as the background set it (`action` in Chromium MV3, `browserAction` in Firefox MV2). */
 export async function badge(kit: ExtensionBrowser): Promise<{ text: string; title: string }> {
   const sw = await kit.serviceWorker();
   return sw.evaluate(async () => {
-    const action = (
-      globalThis as unknown as {
-        chrome: { action: { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> } };
-      }
-    ).chrome.action;
+    type Action = { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> };
+    type Api = { action?: Action; browserAction?: Action };
+    const g = globalThis as unknown as { browser?: Api; chrome: Api };
+    const api = g.browser ?? g.chrome;
+    const action = (api.action ?? api.browserAction) as Action;
     return { text: await action.getBadgeText({}), title: await action.getTitle({}) };
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the login e2e files: the whole slice (test bench, real agent in test mode, mock portal, Chromium
- * with the built extension, paired, the mock's origin enabled as a developer portal: scripts/src/demo/slice.ts) and
+ * or Firefox with the built extension, paired, the mock's origin enabled as a developer portal: scripts/src/demo/slice.ts) and
  * small waits around the PIN window and the portal.
  */
 // The `extensionPath` the e2e global setup provides (its ProvidedContext declaration).
@@ -16,11 +16,13 @@ import type { InsertOptions } from "@cps-bridge/scripts/testbed/card-host";
 import type { ProfileName } from "@cps-bridge/scripts/testbed/cards/virtual-card";
 import type { Page, Target } from "puppeteer-core";
 import { inject } from "vitest";
+import { extensionPathFor } from "./helpers";
 
 export const PIN = "1234";
 
 export function startLoginSlice(o: SliceOptions = {}): Promise<Slice> {
-  return startSlice({ extensionPath: inject("extensionPath"), ...o });
+  const extensionPath = o.browser ? extensionPathFor(o.browser) : inject("extensionPath");
+  return startSlice({ extensionPath, ...o });
 }
 
 /** Replaces whatever is in reader 0 (or leaves it empty with `null`). */
@@ -29,13 +31,32 @@ export async function card(s: Slice, profile: ProfileName | null, options?: Inse
   if (profile) await s.tb.insert(0, profile, options);
 }
 
+/** Chromium only: every PIN window target, closing leftovers included. */
 export function pinTargets(s: Slice): Target[] {
   return pinTargetsOf(s.kit.browser);
 }
 
-/** Resolves with the PIN window opened after this call (the previous one may still be closing). */
+/** The open PIN windows (both browsers: Firefox's BiDi gives extension pages no target URL, see the kit). */
+export function pinWindows(s: Slice): Promise<Page[]> {
+  return s.kit.extensionPages("pin.html");
+}
+
+/** Chromium only: resolves with the PIN window opened after this call (the previous one may still be closing). */
 export function nextPinWindow(s: Slice, timeoutMs = 10_000): Promise<Page> {
   return nextPinWindowOf(s.kit.browser, timeoutMs);
+}
+
+/**
+ * Both browsers: notes the PIN windows open now, and returns a wait for the next one (call it after the click).
+ * Two steps because listing the pages is asynchronous in Firefox: the click must come after the list is taken.
+ */
+export async function watchPinWindow(s: Slice, timeoutMs = 10_000): Promise<() => Promise<Page>> {
+  const before = new Set(await pinWindows(s));
+  return async () => {
+    const page = await s.kit.waitForExtensionPage("pin.html?request=", { exclude: before, timeoutMs });
+    await page.waitForSelector("main[data-pin-view]", { timeout: timeoutMs });
+    return page;
+  };
 }
 
 export { typePin };
@@ -43,7 +64,7 @@ export { typePin };
 /** After each test: closes the pages it opened and any PIN window left, and ends the portal session. */
 export async function cleanUp(s: Slice, pages: Page[]): Promise<void> {
   for (const p of pages.splice(0)) await p.close().catch(() => {});
-  for (const t of pinTargets(s)) await (await t.page())?.close().catch(() => {});
+  for (const p of await pinWindows(s)) await p.close().catch(() => {});
   await logout(s);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The built extension the browser loads: `extension/.output/chrome-mv3`, built with `wxt build` when missing or
- * older than any of its sources. Used by the e2e global setup (once per run) and by `launchBrowser` for
+ * The built extension the browser loads: `extension/.output/chrome-mv3` (Chromium) or `extension/.output/firefox-mv2`
+ * (Firefox), built with `wxt build [-b firefox]` when missing or older than any of its sources. Used by the e2e global setup (once per run) and by `launchBrowser` for
  * developers who run a script by hand.
  */
 import { spawnSync } from "node:child_process";
@@ -13,6 +13,14 @@ import { BrowserKitError } from "./chromium";
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const EXTENSION_DIR = join(REPO_ROOT, "extension");
 export const CHROME_BUILD_DIR = join(EXTENSION_DIR, ".output", "chrome-mv3");
+export const FIREFOX_BUILD_DIR = join(EXTENSION_DIR, ".output", "firefox-mv2");
+
+/** The browsers the kit drives. */
+export type BrowserName = "chromium" | "firefox";
+
+export function buildDirFor(browser: BrowserName): string {
+  return browser === "firefox" ? FIREFOX_BUILD_DIR : CHROME_BUILD_DIR;
+}
 
 /** Inputs of the build: a newer file here means the build is stale. */
 const SOURCES = ["src", "public", "wxt.config.ts", "package.json", "tsconfig.json"];
@@ -41,23 +49,29 @@ export function buildStaleness(buildDir = CHROME_BUILD_DIR): string | undefined 
   return newer ? `${newer} is newer than the build` : undefined;
 }
 
-/** Builds the Chrome MV3 extension when needed; returns its directory. */
-export function ensureExtensionBuilt({ force = false, log = (_: string) => {} } = {}): string {
-  const why = force ? "forced" : buildStaleness();
-  if (why === undefined) return CHROME_BUILD_DIR;
-  log(`building the extension (${why})…`);
+/** Builds the extension for `browser` (default Chromium: Chrome MV3) when needed; returns its directory. */
+export function ensureExtensionBuilt({
+  force = false,
+  log = (_: string) => {},
+  browser = "chromium" as BrowserName,
+} = {}): string {
+  const dir = buildDirFor(browser);
+  const why = force ? "forced" : buildStaleness(dir);
+  if (why === undefined) return dir;
+  log(`building the ${browser} extension (${why})…`);
   // A production build whatever the caller's environment: vitest sets NODE_ENV=test, with which Vite keeps the
   // development JSX transform (source paths in every component, +60 % size): not what doctors install.
   const env: NodeJS.ProcessEnv = { ...process.env, CI: "1", NODE_ENV: "production" };
   for (const k of Object.keys(env)) if (k.startsWith("VITEST")) delete env[k];
-  const r = spawnSync("npx", ["wxt", "build"], { cwd: EXTENSION_DIR, encoding: "utf8", env });
-  if (r.status !== 0 || !existsSync(join(CHROME_BUILD_DIR, "manifest.json"))) {
+  const wxtArgs = ["wxt", "build", ...(browser === "firefox" ? ["-b", "firefox"] : [])];
+  const r = spawnSync("npx", wxtArgs, { cwd: EXTENSION_DIR, encoding: "utf8", env });
+  if (r.status !== 0 || !existsSync(join(dir, "manifest.json"))) {
     throw new BrowserKitError(
       `wxt build failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(-2000)}`,
-      "run `npx wxt build` in extension/ and fix the error",
+      `run \`npx ${wxtArgs.join(" ")}\` in extension/ and fix the error`,
     );
   }
-  return CHROME_BUILD_DIR;
+  return dir;
 }
 
 /**

@@ -3,10 +3,13 @@
  * benchmark, the demo). The assistant lives in a **closed** shadow root, which page scripts — and so Puppeteer's
  * selectors, which run as page scripts — cannot enter. DevTools can: these helpers use the CDP DOM domain with
  * `pierce: true`, and click with real mouse events (trusted, as the assistant requires), never with `element.click()`.
+ * Firefox (WebDriver BiDi, no CDP) reaches the closed roots through BiDi's shadow-tree serialisation instead
+ * (scripts/src/browser/closed-shadow.ts); the same answers, the same real clicks.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CDPSession, Page } from "puppeteer-core";
+import { inClosedShadowRoots, isBidiPage } from "../browser/closed-shadow";
 import { ARTIFACTS_DIR } from "../browser/index";
 
 /** `data-cps-panel` of the assistant's boxes (extension/src/ui/portal/*). */
@@ -31,6 +34,37 @@ interface DomNode {
 }
 
 const HOST = "CPS-BRIDGE-ASSISTANT";
+
+/**
+ * BiDi (Firefox): what the CDP helpers below read, from inside the closed root. `what` is "info" (data-* and
+ * innerText of the box), "attrs" (attributes of `selector` in the box), "point" (scrolls `selector` into view, its
+ * centre) or "box" (the box's rectangle in page pixels).
+ */
+const BIDI_QUERY = `(root, kind, selector, what) => {
+  const box = root.querySelector('[data-cps-panel="' + kind + '"]');
+  if (!box) return null;
+  const el = selector ? box.querySelector(selector) : box;
+  if (!el) return null;
+  const attributes = {};
+  for (const a of el.attributes) attributes[a.name] = a.value;
+  if (what === "attrs") return attributes;
+  if (what === "info") {
+    const data = {};
+    for (const [k, v] of Object.entries(attributes)) if (k.startsWith("data-")) data[k.slice(5)] = v;
+    return { data, text: el.innerText };
+  }
+  if (what === "point") {
+    el.scrollIntoView({ block: "center", inline: "center" });
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : { invisible: true };
+  }
+  const r = el.getBoundingClientRect();
+  return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+}`;
+
+function bidiQuery<T>(page: Page, kind: PanelKind, selector: string, what: "info" | "attrs" | "point" | "box") {
+  return inClosedShadowRoots<T>(page, HOST.toLowerCase(), BIDI_QUERY, [kind, selector, what]);
+}
 
 async function withCdp<T>(page: Page, fn: (cdp: CDPSession) => Promise<T>): Promise<T> {
   const cdp = await page.createCDPSession();
@@ -93,6 +127,10 @@ async function info(cdp: CDPSession, kind: PanelKind, nodeId: number): Promise<P
 
 /** The assistant box of that kind as it is now, or undefined when the page has none. */
 export async function readPanel(page: Page, kind: PanelKind = "login"): Promise<PanelInfo | undefined> {
+  if (isBidiPage(page)) {
+    const r = await bidiQuery<Omit<PanelInfo, "kind">>(page, kind, "", "info");
+    return r ? { kind, ...r } : undefined;
+  }
   return withCdp(page, async (cdp) => {
     const nodeId = await findInPanel(cdp, kind);
     return nodeId ? info(cdp, kind, nodeId) : undefined;
@@ -135,6 +173,7 @@ export async function panelElement(
   kind: PanelKind,
   selector: string,
 ): Promise<Record<string, string> | undefined> {
+  if (isBidiPage(page)) return bidiQuery<Record<string, string>>(page, kind, selector, "attrs");
   return withCdp(page, async (cdp) => {
     const nodeId = await findInPanel(cdp, kind, selector);
     if (!nodeId) return undefined;
@@ -145,6 +184,13 @@ export async function panelElement(
 
 /** A real mouse click (trusted) in the middle of an element of the box, e.g. `[data-action="cps-login"]`. */
 export async function clickInPanel(page: Page, kind: PanelKind, selector: string): Promise<void> {
+  if (isBidiPage(page)) {
+    const p = await bidiQuery<{ x: number; y: number; invisible?: true }>(page, kind, selector, "point");
+    if (!p) throw new Error(`no ${selector} in the assistant's "${kind}" box`);
+    if (p.invisible) throw new Error(`${selector} is not visible`);
+    await page.mouse.click(p.x, p.y);
+    return;
+  }
   const point = await withCdp(page, async (cdp) => {
     const nodeId = await findInPanel(cdp, kind, selector);
     if (!nodeId) throw new Error(`no ${selector} in the assistant's "${kind}" box`);
@@ -162,6 +208,7 @@ export async function panelBox(
   page: Page,
   kind: PanelKind,
 ): Promise<{ x: number; y: number; width: number; height: number } | undefined> {
+  if (isBidiPage(page)) return bidiQuery(page, kind, "", "box");
   return withCdp(page, async (cdp) => {
     const nodeId = await findInPanel(cdp, kind);
     if (!nodeId) return undefined;

@@ -12,6 +12,7 @@ import type { Page } from "puppeteer-core";
 import {
   type AgentProcess,
   type AgentProcessOptions,
+  type BrowserName,
   type ExtensionBrowser,
   launchBrowser,
   startAgent,
@@ -25,7 +26,9 @@ export interface SliceOptions {
   mode?: "token" | "real";
   /** Default true (`CPS_BRIDGE_HEADFUL=1` also shows it). */
   headless?: boolean;
-  /** The built chrome-mv3 directory (default: built if stale, by the kit). */
+  /** Which browser (default "chromium"; the kit's `launchBrowser`). */
+  browser?: BrowserName;
+  /** The built chrome-mv3 (firefox-mv2 for Firefox) directory (default: built if stale, by the kit). */
   extensionPath?: string;
   /** The portal origin the browser uses and the options allow: `localhost` (default) or `127.0.0.1`. */
   portalHost?: "localhost" | "127.0.0.1";
@@ -108,6 +111,7 @@ export async function startSlice(o: SliceOptions = {}): Promise<Slice> {
 
     log("Chromium with the cps-bridge extension…");
     const kit = await launchBrowser({
+      ...(o.browser ? { browser: o.browser } : {}),
       headless: o.headless ?? process.env.CPS_BRIDGE_HEADFUL !== "1",
       ...(o.extensionPath ? { extensionPath: o.extensionPath } : {}),
       settings: { agentPort: agent.port, developerOrigins: [origin] },
