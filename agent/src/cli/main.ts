@@ -7,6 +7,7 @@
  * `rootOptions`): `--lang fr|en` (French by default, for doctors and support staff) and `--log-level`.
  */
 import { Command, Option } from "commander";
+import { AGENT_VERSION } from "../bridge/agent-version";
 import { register as registerCard } from "./card";
 import { register as registerDiagnose } from "./diagnose";
 import { register as registerPair } from "./pair";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
         "silent",
       ]),
     )
+    .version(AGENT_VERSION, "-V, --version", "version de l'agent / agent version")
     .showHelpAfterError();
   for (const register of COMMANDS) register(program);
   // Internal: the diagnostics' PKCS#11 probe runs here, in a child process (agent/src/middleware/pkcs11-probe.ts).
