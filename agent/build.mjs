@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the shipped agent: one CommonJS file agent/dist/cps-bridge.cjs plus the smartcard N-API addon copied next
 // to it (esbuild `--loader:.node=copy`, shared/research/feasibility.md §6). The result runs with `node
-// cps-bridge.cjs …` from a directory with no node_modules. Run: `npm run build -w agent`.
+// cps-bridge.cjs …` from a directory with no node_modules, and is the main script of the single executable
+// (scripts/package.mjs). Run: `npm run build -w agent`.
 import { chmodSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,8 +23,16 @@ const result = await build({
   loader: { ".node": "copy" },
   // `import.meta.url` is not defined in CommonJS; a few dependencies test for it, none need it in the bundle.
   define: { "import.meta.url": "__cps_bridge_import_meta_url" },
+  // In a single executable (scripts/package.mjs) the main script's `require` only sees builtins: there it is
+  // replaced by a require rooted at the executable, so `require("./x.node")` finds the addons shipped beside it.
+  // (`var` may rebind the CommonJS wrapper's parameter; its initialiser still reads the original.) In a SEA
+  // `__filename` is the executable, so the import.meta.url stand-in stays meaningful.
   banner: {
-    js: "#!/usr/bin/env node\nconst __cps_bridge_import_meta_url = require('url').pathToFileURL(__filename).href;",
+    js: [
+      "#!/usr/bin/env node",
+      "var require = (function (r) { var sea; try { sea = r('node:sea'); } catch (e) { return r; } return sea.isSea() ? r('node:module').createRequire(process.execPath) : r; })(require);",
+      "const __cps_bridge_import_meta_url = require('url').pathToFileURL(__filename).href;",
+    ].join("\n"),
   },
   sourcemap: false,
   legalComments: "linked",

@@ -45,6 +45,8 @@ export function defaultEntry(): string {
 export interface SpawnAgentOptions {
   /** Script to run with node: default {@link defaultEntry}. */
   entry?: string;
+  /** Run this executable itself (the single executable, agent/scripts/package.mjs) instead of `node <entry>`. */
+  exe?: string;
   args?: string[];
   home?: string;
   env?: NodeJS.ProcessEnv;
@@ -59,13 +61,18 @@ function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
+function command(options: { entry?: string; exe?: string }, args: string[]): [string, string[]] {
+  return options.exe ? [options.exe, args] : [process.execPath, [options.entry ?? defaultEntry(), ...args]];
+}
+
 /** Runs one CLI command to completion (status, pairings, …) with the same home. */
 export function runCli(
   args: string[],
-  options: { entry?: string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  options: { entry?: string; exe?: string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [options.entry ?? defaultEntry(), ...args], {
+    const [file, argv] = command(options, args);
+    const proc = spawn(file, argv, {
       env: childEnv(options.env ?? process.env),
       cwd: options.cwd ?? AGENT_DIR,
       stdio: ["ignore", "pipe", "pipe"],
@@ -88,7 +95,8 @@ export async function spawnAgent(options: SpawnAgentOptions = {}): Promise<Spawn
   const env = childEnv({ ...process.env, ...options.env, CPS_BRIDGE_HOME: home });
   const paths = agentPaths({ env });
   const args = ["start", "--port", "0", ...(options.args ?? [])];
-  const proc = spawn(process.execPath, [options.entry ?? defaultEntry(), ...args], {
+  const [file, argv] = command(options, args);
+  const proc = spawn(file, argv, {
     env,
     cwd: options.cwd ?? AGENT_DIR,
     stdio: ["ignore", "pipe", "pipe"],

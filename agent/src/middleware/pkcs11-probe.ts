@@ -6,6 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { selfCommand } from "../service/self-command";
 
 export interface ProbedToken {
   slotDescription: string;
@@ -85,13 +86,13 @@ export async function probeMain(modulePath: string): Promise<number> {
   }
 }
 
-/** Runs the probe in a child process of this same program (the bundle, or the development launcher). */
+/** Runs the probe in a child process of this same program (the executable, the bundle, or the launcher). */
 export function probeModule(modulePath: string, timeoutMs = 8000): Promise<ProbeResult> {
-  const entry = process.env.CPS_BRIDGE_CLI_ENTRY ?? process.argv[1] ?? "";
+  const self = selfCommand();
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
-      [entry, "__pkcs11-probe", modulePath],
+      self.file,
+      [...self.prefix, "__pkcs11-probe", modulePath],
       { timeout: timeoutMs, env: { ...process.env, VITEST: "" }, maxBuffer: 1 << 20 },
       (err, stdout) => {
         const line = stdout.trim().split("\n").pop() ?? "";
