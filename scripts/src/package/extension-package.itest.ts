@@ -102,7 +102,7 @@ describe("extension store packages", () => {
       minimum_chrome_version: "116",
       background: { service_worker: "background.js" },
     });
-    expect([...manifest.permissions].sort()).toEqual(["alarms", "notifications", "offscreen", "storage"]);
+    expect([...manifest.permissions].sort()).toEqual(["alarms", "notifications", "offscreen", "scripting", "storage"]);
     expect(manifest.host_permissions).toBeUndefined();
     checkContents(files);
     expect(first.files.find((f) => f.name === NAMES.chrome)?.bytes).toBeLessThan(MAX_BYTES.chrome);
@@ -117,7 +117,7 @@ describe("extension store packages", () => {
       browser_specific_settings: { gecko: { id: GECKO_EXTENSION_ID, strict_min_version: "115.0" } },
     });
     expect(manifest.key).toBeUndefined();
-    expect([...manifest.permissions].sort()).toEqual(["alarms", "notifications", "storage"]);
+    expect([...manifest.permissions].sort()).toEqual(["alarms", "notifications", "scripting", "storage"]);
     checkContents(files);
     expect(first.files.find((f) => f.name === NAMES.firefox)?.bytes).toBeLessThan(MAX_BYTES.firefox);
   });
