@@ -24,6 +24,11 @@ export interface AgentPaths {
   logDir: string;
   /** Directory of the control socket (POSIX). */
   runtimeDir: string;
+  /**
+   * Where `cps-bridge install` copies the self-contained executable and its addons (service/install-agent.ts):
+   * Linux $XDG_DATA_HOME/cps-bridge (~/.local/share), macOS <config>/program, Windows %LOCALAPPDATA%\Programs\cps-bridge.
+   */
+  programDir: string;
   /** `config.json`: port, extra allowed origins, limits. Optional. */
   configFile: string;
   /** Paired clients (mode 0600). */
@@ -64,12 +69,14 @@ export function agentPaths(options: PathOptions = {}): AgentPaths {
   let stateDir: string;
   let logDir: string;
   let runtimeDir: string;
+  let programDir: string;
   const override = env.CPS_BRIDGE_HOME;
   if (override) {
     configDir = j(override, "config");
     stateDir = j(override, "state");
     logDir = j(override, "logs");
     runtimeDir = j(override, "run");
+    programDir = j(override, "program");
   } else if (platform === "win32") {
     const appData = env.APPDATA || j(home, "AppData", "Roaming");
     const localAppData = env.LOCALAPPDATA || j(home, "AppData", "Local");
@@ -77,17 +84,20 @@ export function agentPaths(options: PathOptions = {}): AgentPaths {
     stateDir = j(localAppData, APP);
     logDir = j(stateDir, "logs");
     runtimeDir = stateDir;
+    programDir = j(localAppData, "Programs", APP);
   } else if (platform === "darwin") {
     configDir = j(home, "Library", "Application Support", APP);
     stateDir = configDir;
     logDir = j(home, "Library", "Logs", APP);
     runtimeDir = configDir;
+    programDir = j(configDir, "program");
   } else {
     configDir = j(env.XDG_CONFIG_HOME || j(home, ".config"), APP);
     stateDir = j(env.XDG_STATE_HOME || j(home, ".local", "state"), APP);
     logDir = j(stateDir, "logs");
     // XDG_RUNTIME_DIR is per user and mode 0700 by spec; without it (no logind) fall back to the state dir.
     runtimeDir = env.XDG_RUNTIME_DIR ? j(env.XDG_RUNTIME_DIR, APP) : stateDir;
+    programDir = j(env.XDG_DATA_HOME || j(home, ".local", "share"), APP);
   }
 
   const controlEndpoint =
@@ -105,6 +115,7 @@ export function agentPaths(options: PathOptions = {}): AgentPaths {
     stateDir,
     logDir,
     runtimeDir,
+    programDir,
     configFile: j(configDir, "config.json"),
     pairingsFile: j(configDir, "pairings.json"),
     agentKeyFile: j(configDir, "agent-key.json"),

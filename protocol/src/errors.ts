@@ -266,6 +266,51 @@ export const ERRORS = {
       "Extension updates are held back (managed browser, store review pending) while the agent was upgraded.",
     howToResolve: "Update the extension from its store, or ask the administrator to deploy the matching release.",
   }),
+  ERR_SERVICE_INSTALL_FAILED: d({
+    group: "transport",
+    retriable: false,
+    fr: "Le démarrage automatique du programme cps-bridge n'a pas pu être installé.",
+    remedyFr:
+      "Relancez « cps-bridge install » ; si l'erreur revient, lancez « cps-bridge start » à la main et transmettez ce message au support.",
+    en: "The automatic start of the cps-bridge agent could not be installed.",
+    remedyEn:
+      "Run `cps-bridge install` again; if it fails again, run `cps-bridge start` by hand and send this message to support.",
+    thrownWhen:
+      "`cps-bridge install` or `uninstall` cannot copy the program, write the service file (systemd user unit, LaunchAgent, Run value), or the service manager (`systemctl --user enable`, `launchctl bootstrap`, `reg add`) refuses it; `details.step` names the step and `details.output` the manager's first line.",
+    likelyReason:
+      "A full disk or a read-only home directory, a service file edited by hand, or a session without a user service manager.",
+    howToResolve:
+      "Read `details.step`: free disk space or fix the permissions of the directory it names, then install again. Everything written before the failing step is kept, so `cps-bridge uninstall` still cleans up.",
+  }),
+  ERR_SERVICE_UNSUPPORTED: d({
+    group: "transport",
+    retriable: false,
+    fr: "Cet ordinateur n'offre pas de démarrage automatique que cps-bridge sache installer.",
+    remedyFr:
+      "Ajoutez « cps-bridge start » aux programmes lancés à l'ouverture de session de votre bureau, ou lancez-le à la main.",
+    en: "This computer offers no automatic start that cps-bridge can install.",
+    remedyEn: "Add `cps-bridge start` to your desktop's startup programs, or run it by hand.",
+    thrownWhen:
+      "`cps-bridge install` on an OS other than Linux, macOS and Windows, on a Linux without `systemctl` (no systemd), or with `CPS_BRIDGE_HOME` set on Windows (a Run value carries no environment).",
+    likelyReason: "A Linux distribution without systemd, or a portable install.",
+    howToResolve:
+      "Use the desktop's own autostart (an XDG `.desktop` file in ~/.config/autostart running `cps-bridge start`), or start the agent by hand.",
+  }),
+  ERR_AGENT_STOP_FAILED: d({
+    group: "transport",
+    retriable: true,
+    fr: "Le programme cps-bridge ne s'est pas arrêté.",
+    remedyFr:
+      "Attendez quelques secondes et relancez « cps-bridge stop » ; sinon fermez votre session ou redémarrez l'ordinateur.",
+    en: "The cps-bridge agent did not stop.",
+    remedyEn: "Wait a few seconds and run `cps-bridge stop` again; otherwise log out or restart the computer.",
+    thrownWhen:
+      "`cps-bridge stop` (or `install`/`uninstall`, which stop the running agent first) asked the agent to stop on its control channel, then sent SIGTERM, and its process still runs after the wait; `details.pid` names it.",
+    likelyReason:
+      "The agent hangs in a card or middleware call, or the pid in the lock file now belongs to another process.",
+    howToResolve:
+      "Look at the process `details.pid` (`ps`, Task Manager); end it if it is cps-bridge. `cps-bridge status` tells a live agent from a stale lock.",
+  }),
 
   // ───────────────────────────── PC/SC: service, readers, card presence ─────────────────────────────
   ERR_PCSC_SERVICE_DOWN: d({

@@ -8,10 +8,13 @@ describe("cps-bridge program", () => {
       "__pkcs11-probe",
       "card",
       "diagnose",
+      "install",
       "pair",
       "pairings",
       "start",
       "status",
+      "stop",
+      "uninstall",
       "unpair",
     ]);
     const card = program.commands.find((c) => c.name() === "card")!;

@@ -10,10 +10,13 @@ import { Command, Option } from "commander";
 import { AGENT_VERSION } from "../bridge/agent-version";
 import { register as registerCard } from "./card";
 import { register as registerDiagnose } from "./diagnose";
+import { register as registerInstall } from "./install";
 import { register as registerPair } from "./pair";
 import { register as registerPairings } from "./pairings";
 import { register as registerStart } from "./start";
 import { register as registerStatus } from "./status";
+import { register as registerStop } from "./stop";
+import { register as registerUninstall } from "./uninstall";
 import { register as registerUnpair } from "./unpair";
 
 type Registration = (program: Command) => void;
@@ -21,12 +24,15 @@ type Registration = (program: Command) => void;
 /** Every command of the CLI, in `--help` order. */
 const COMMANDS: Registration[] = [
   registerStart,
+  registerStop,
   registerStatus,
   registerPair,
   registerPairings,
   registerUnpair,
   registerCard,
   registerDiagnose,
+  registerInstall,
+  registerUninstall,
 ];
 
 export function buildProgram(): Command {
