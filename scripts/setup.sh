@@ -9,6 +9,8 @@
 #     roundcube-core + roundcube-sqlite3 + php-cli (a real webmail on PHP's built-in server for the OTP webmail e2e;
 #     its database setup through dbconfig is declined: the test kit makes its own SQLite database);
 #     firefox-esr (the e2e files that run on Firefox as well as Chromium, over WebDriver BiDi);
+#     systemd (only its tools: `systemd-analyze --user verify` and `systemctl --user enable` check the unit that
+#     `cps-bridge install` writes; no service manager is started);
 #   - the loopback quickack route that makes virtual-card APDUs ~100x faster (root only; optional);
 #   - `npm ci` (exact versions from package-lock.json).
 # Uses sudo for the system steps when not root. Never starts a service: the test bench starts pcscd itself.
@@ -20,7 +22,7 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 PACKAGES=(pcscd libpcsclite-dev pcsc-tools vsmartcard-vpcd chromium dovecot-imapd iproute2
   opensc opensc-pkcs11 libnss3-tools softhsm2 xvfb xdotool roundcube-core roundcube-sqlite3 php-cli
-  firefox-esr python3 make g++ ca-certificates)
+  firefox-esr systemd python3 make g++ ca-certificates)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -6,7 +6,16 @@
  * test: the executable's PC/SC binding talks to the machine's pcscd (the test bench's, vitest globalSetup).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, parse } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,5 +129,57 @@ describe("single executable", () => {
     expect(await closed).toBe(1001);
     expect((await runCli(["status"], { exe, env: agent.env, cwd: dir })).code).toBe(3);
     expect(existsSync(agent.paths.lockFile)).toBe(false);
+  });
+
+  it("installs itself as a user service: copies itself and its addons, writes a unit systemd-analyze accepts, uninstalls to the logs", async () => {
+    // systemctl, and nothing else, on PATH (still no node); an empty XDG_RUNTIME_DIR: no user manager answers.
+    const svc = join(home, "svc");
+    const bin = join(svc, "bin");
+    const run = join(svc, "run");
+    mkdirSync(bin, { recursive: true });
+    mkdirSync(run, { mode: 0o700 });
+    symlinkSync("/usr/bin/systemctl", join(bin, "systemctl"));
+    const agentHome = join(svc, "Mes programmes 100%", "agent");
+    const e = {
+      PATH: [bin, "/usr/sbin", "/sbin"].join(":"),
+      HOME: svc,
+      XDG_CONFIG_HOME: join(svc, ".config"),
+      XDG_RUNTIME_DIR: run,
+      CPS_BRIDGE_HOME: agentHome,
+      LANG: "C.UTF-8",
+    };
+    const programDir = join(agentHome, "program");
+    const installed = join(programDir, "cps-bridge");
+    const unit = join(svc, ".config", "systemd", "user", "cps-bridge.service");
+
+    const r = await runCli(["install", "--json"], { exe, env: e, cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: "systemd",
+      location: unit,
+      argv: [installed, "start"],
+      started: false,
+      notStartedReason: "no-manager",
+    });
+    expect(readdirSync(programDir).sort()).toEqual(readdirSync(dir).sort());
+    expect(readFileSync(unit, "utf8")).toContain(`ExecStart="${installed.replace(/%/g, "%%")}" "start"`);
+    const verify = spawnSync("systemd-analyze", ["--user", "verify", unit], {
+      env: { ...e, PATH: "/usr/bin:/bin" },
+      encoding: "utf8",
+    });
+    expect(verify.stderr).toBe("");
+    expect(verify.status).toBe(0);
+    // The copy runs by itself, and uninstalls itself (Linux lets a running program delete its own file).
+    expect(await runCli(["--version"], { exe: installed, env: e, cwd: svc })).toMatchObject({
+      code: 0,
+      stdout: `${VERSION}\n`,
+    });
+    const u = await runCli(["uninstall"], { exe: installed, env: e, cwd: svc });
+    expect(u.stderr).toBe("");
+    expect(u.code).toBe(0);
+    expect(existsSync(programDir)).toBe(false);
+    expect(existsSync(unit)).toBe(false);
+    expect(readdirSync(agentHome)).toEqual(["logs"]);
   });
 });
