@@ -32,12 +32,14 @@ export const ERRORS = {
     group: "transport",
     retriable: true,
     fr: "Le programme cps-bridge ne répond pas sur cet ordinateur.",
-    remedyFr: "Démarrez-le (commande « cps-bridge start » ou le raccourci cps-bridge), puis réessayez.",
+    remedyFr:
+      "Démarrez-le (commande « cps-bridge start » ; « cps-bridge install » le fait démarrer à chaque ouverture de session), puis réessayez.",
     en: "The cps-bridge agent does not answer on this computer.",
-    remedyEn: "Start it (`cps-bridge start` or the cps-bridge shortcut), then try again.",
+    remedyEn: "Start it (`cps-bridge start`; `cps-bridge install` makes it start at every logon), then try again.",
     thrownWhen: "The extension cannot open the WebSocket to 127.0.0.1:<port>, or the connection dropped.",
     likelyReason: "The agent is not running, runs on another port, or was stopped.",
-    howToResolve: "Run `cps-bridge status`; start it with `cps-bridge start`; check the port in the extension options.",
+    howToResolve:
+      "Run `cps-bridge status`; start it with `cps-bridge start`, or `cps-bridge install` for every logon; check the port in the extension options.",
   }),
   ERR_AGENT_UNTRUSTED: d({
     group: "transport",

@@ -47,9 +47,10 @@ export const DIAG_CODES = {
     check: "agent.running",
     verdict: "warning",
     fr: "Le programme cps-bridge n'est pas démarré : l'extension du navigateur ne peut pas lire la carte.",
-    remedyFr: "Démarrez-le avec « cps-bridge start » (ou le raccourci cps-bridge).",
+    remedyFr:
+      "Démarrez-le avec « cps-bridge start » ; « cps-bridge install » le fait démarrer à chaque ouverture de session.",
     en: "The cps-bridge agent is not running: the browser extension cannot read the card.",
-    remedyEn: "Start it with `cps-bridge start` (or the cps-bridge shortcut).",
+    remedyEn: "Start it with `cps-bridge start`; `cps-bridge install` makes it start at every logon.",
     thrownWhen: "`cps-bridge diagnose` finds no running agent for this user (no live instance lock / state file).",
     likelyReason: "The agent was never started, was stopped, or is not installed as a login service.",
     howToResolve: "Run `cps-bridge start`; see docs/agent.md to start it at login.",
