@@ -6,7 +6,8 @@ import { defineConfig } from "vitest/config";
  *  0. unit tests (`*.test.ts`, in-process fakes allowed) of every package, and the extension's own project;
  *  1. integration tests (`*.itest.ts`) against the real pcscd + vpcd + our virtual cards, one file at a time
  *     because only one pcscd can run per machine;
- *  2. end-to-end tests (`*.e2e.ts`) in Debian Chromium with the built extension, one file at a time.
+ *  2. end-to-end tests (`*.e2e.ts`) in Debian Chromium (and Firefox ESR for the files that list both browsers)
+ *     with the built extension, one file at a time.
  * The closing `N passed, N failed` line is printed by scripts/run-tests.mjs.
  */
 const shared = ["protocol", "agent", "scripts"].map((p) => `${p}/**`);

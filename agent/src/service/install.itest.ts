@@ -24,7 +24,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli, spawnAgent } from "../bridge/spawn-agent";
+import { runCli, type SpawnedAgent, spawnAgent } from "../bridge/spawn-agent";
 import { BridgeTestClient } from "../bridge/test-client";
 import { launchAgentPlist } from "./launchd";
 
@@ -37,6 +37,8 @@ interface Sandbox {
 }
 
 const sandboxes: Sandbox[] = [];
+/** Agents a test started: stopped even when the test failed half-way (a leaked agent would read the bench's cards). */
+const agents: SpawnedAgent[] = [];
 
 function sandbox(): Sandbox {
   const root = mkdtempSync(join(tmpdir(), "cps-bridge-install-"));
@@ -60,7 +62,8 @@ function sandbox(): Sandbox {
   return s;
 }
 
-afterEach(() => {
+afterEach(async () => {
+  for (const a of agents.splice(0)) await a.stop();
   for (const s of sandboxes.splice(0)) rmSync(s.root, { recursive: true, force: true });
 });
 
@@ -121,6 +124,7 @@ describe("cps-bridge install (systemd user unit)", () => {
   it("stop ends a running agent cleanly; a second stop says it is not running (exit 3)", async () => {
     const s = sandbox();
     const agent = await spawnAgent({ home: s.agentHome, env: s.env });
+    agents.push(agent);
     const pid = agent.proc.pid;
     const r = await runCli(["stop"], { env: s.env });
     expect(r).toMatchObject({ code: 0, stdout: `cps-bridge est arrêté (pid ${pid}).\n` });
@@ -134,6 +138,7 @@ describe("cps-bridge install (systemd user unit)", () => {
     const s = sandbox();
     expect((await runCli(["install", "--no-start"], { env: s.env })).code).toBe(0);
     const agent = await spawnAgent({ home: s.agentHome, env: s.env });
+    agents.push(agent);
     // A real pairing, so that the pairings file exists too.
     const client = await BridgeTestClient.connect(agent.port);
     await client.hello();
