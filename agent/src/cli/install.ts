@@ -12,9 +12,9 @@ import { installAgent } from "../service/install-agent";
 import { selfCommand } from "../service/self-command";
 import { type ServiceKind, serviceManagerFor } from "../service/service-manager";
 
-export const EXIT_UNSUPPORTED = 2;
+const EXIT_UNSUPPORTED = 2;
 
-export function serviceLabel(kind: ServiceKind, lang: "fr" | "en"): string {
+function serviceLabel(kind: ServiceKind, lang: "fr" | "en"): string {
   if (kind === "systemd") return t(lang, "service utilisateur systemd", "systemd user service");
   if (kind === "launchd") return t(lang, "LaunchAgent de la session", "session LaunchAgent");
   return t(lang, "démarrage à l'ouverture de session (Run)", "logon start (Run value)");

@@ -19,15 +19,15 @@ export function register(program: Command): void {
     .option("--json", "sortie JSON / JSON output")
     .action(async (opts: { purge?: boolean; json?: boolean }, command: Command) => {
       const { lang } = rootOptions(command);
-      let manager: ServiceManager | undefined;
       try {
-        manager = serviceManagerFor({ home: homedir() });
-        await manager.check();
-      } catch (e) {
-        if (!(isBridgeError(e) && e.code === "ERR_SERVICE_UNSUPPORTED")) throw e;
-        manager = undefined; // no service manager here: nothing of it to remove, the files still are
-      }
-      try {
+        let manager: ServiceManager | undefined;
+        try {
+          manager = serviceManagerFor({ home: homedir() });
+          await manager.check();
+        } catch (e) {
+          if (!(isBridgeError(e) && e.code === "ERR_SERVICE_UNSUPPORTED")) throw e;
+          manager = undefined; // no service manager here: nothing of it to remove, the files still are
+        }
         const r = await uninstallAgent({
           paths: paths(),
           ...(manager ? { manager } : {}),
@@ -40,6 +40,14 @@ export function register(program: Command): void {
         }
         if (r.stopped) out(t(lang, "L'agent cps-bridge est arrêté.", "The cps-bridge agent is stopped."));
         for (const s of r.service) out(t(lang, `Démarrage automatique retiré : ${s}`, `Automatic start removed: ${s}`));
+        if (r.mailboxPassword === "removed")
+          out(
+            t(
+              lang,
+              "Mot de passe de la boîte aux lettres retiré du trousseau du système.",
+              "Mailbox password removed from the system keyring.",
+            ),
+          );
         for (const f of r.removed) out(t(lang, `Retiré : ${f}`, `Removed: ${f}`));
         for (const f of r.kept)
           out(

@@ -32,13 +32,15 @@ export interface UninstallResult {
   removed: string[];
   /** Kept on purpose (the logs). */
   kept: string[];
-  /** Could not be removed, with the reason. */
+  /** Could not be removed, with the reason (`keyring:cps-bridge`: the credential store entry). */
   left: { path: string; reason: string }[];
+  /** The mailbox password was deleted from the OS credential store (or its fallback file). */
+  mailboxPassword: "removed" | "absent";
 }
 
 function inside(child: string, parent: string): boolean {
   const r = relative(resolve(parent), resolve(child));
-  return r !== "" && !r.startsWith("..") && !r.startsWith(sep) && r !== "..";
+  return r !== "" && !r.startsWith("..") && !r.startsWith(sep);
 }
 
 /** Removes `dir` except the paths of `keep` inside it (and their parents). */
@@ -60,7 +62,14 @@ function removeExcept(dir: string, keep: string[], out: UninstallResult): void {
 
 export async function uninstallAgent(o: UninstallOptions): Promise<UninstallResult> {
   const p = o.paths;
-  const out: UninstallResult = { stopped: false, service: [], removed: [], kept: [], left: [] };
+  const out: UninstallResult = {
+    stopped: false,
+    service: [],
+    removed: [],
+    kept: [],
+    left: [],
+    mailboxPassword: "absent",
+  };
   // Stop first: through the manager (so it does not restart the agent), then the agent itself (started by hand).
   await o.manager?.stopService();
   out.stopped = (await stopAgent(p)).wasRunning;
@@ -77,10 +86,10 @@ export async function uninstallAgent(o: UninstallOptions): Promise<UninstallResu
         log: pino({ level: "silent" }),
       });
       await store.delete(credentialAccount(mailbox));
-      out.removed.push("mailbox password (OS credential store)");
+      out.mailboxPassword = "removed";
     }
   } catch (e) {
-    out.left.push({ path: "mailbox password", reason: isBridgeError(e) ? e.code : (e as Error).message });
+    out.left.push({ path: "keyring:cps-bridge", reason: isBridgeError(e) ? e.code : (e as Error).message });
   }
 
   const keep = o.purge ? [] : [p.logDir];
